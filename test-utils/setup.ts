@@ -1,7 +1,11 @@
 import { expect } from 'vitest';
 
 /** Anything the matcher can compare: a tensor (has `data` and `shape`), a typed array, nested arrays or a number. */
-type Comparable = number | ArrayLike<number> | readonly unknown[] | { data: ArrayLike<number>; shape: readonly number[] };
+type Comparable =
+  | number
+  | ArrayLike<number>
+  | readonly unknown[]
+  | { data: ArrayLike<number>; shape: readonly number[] };
 
 interface Flat {
   values: ArrayLike<number>;
@@ -46,7 +50,10 @@ expect.extend({
     const a = flatten(received);
     const b = flatten(expected);
     if (a.shape && b.shape && b.shape.length > 0 && a.shape.join(',') !== b.shape.join(',')) {
-      return { pass: false, message: () => `shape (${a.shape?.join(',')}) differs from expected (${b.shape?.join(',')})` };
+      return {
+        pass: false,
+        message: () => `shape (${a.shape?.join(',')}) differs from expected (${b.shape?.join(',')})`,
+      };
     }
     if (a.values.length !== b.values.length) {
       return { pass: false, message: () => `length ${a.values.length} differs from expected ${b.values.length}` };
@@ -81,7 +88,7 @@ expect.extend({
 });
 
 declare module 'vitest' {
-  interface Matchers<T = unknown> {
-    toBeAllclose(expected: Comparable, opts?: AllcloseOptions): T;
+  interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> {
+    toBeAllclose(expected: Comparable, opts?: AllcloseOptions): R;
   }
 }

@@ -1,1 +1,93 @@
-export {};
+/**
+ * `@tensorloom/tensor-core`: n-d tensors with broadcasting, reverse-mode autograd, `nn` modules with
+ * PyTorch's names and state-dict keys, seeded randomness, safetensors, and the kernel layer.
+ *
+ * @packageDocumentation
+ */
+export type { BackwardOptions, GradOptions } from './autograd/engine';
+export { grad, Node } from './autograd/engine';
+export { enableGrad, isGradEnabled, noGrad } from './autograd/mode';
+export type { Primitive, PrimitiveParams } from './autograd/primitives';
+export type { Backend, BinaryOp, MatmulDesc, ReduceOp, UnaryOp, UnfoldDesc } from './backend/backend';
+export { getBackend, setBackend } from './backend/backend';
+export { jsBackend } from './backend/js/index';
+export type { DType, TypedArray } from './dtype';
+export { promoteTypes } from './dtype';
+export { TensorError } from './errors';
+export * from './ops/creation';
+export {
+  abs,
+  add,
+  cast,
+  clamp,
+  clone,
+  cos,
+  div,
+  elu,
+  eq,
+  erf,
+  exp,
+  ge,
+  gelu,
+  gt,
+  isnan,
+  le,
+  leakyRelu,
+  log,
+  log1p,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  lt,
+  maximum,
+  minimum,
+  mul,
+  ne,
+  neg,
+  pow,
+  reciprocal,
+  relu,
+  rsqrt,
+  sigmoid,
+  sign,
+  silu,
+  sin,
+  softplus,
+  sqrt,
+  square,
+  sub,
+  tanh,
+  where,
+} from './ops/elementwise';
+export { embedding, gather, indexAdd, indexSelect, oneHot, scatterAdd } from './ops/indexing';
+export { bmm, matmul, matmulT, mm } from './ops/linalg';
+export type { VarOptions } from './ops/reduce';
+export { argmax, argmin, logSoftmax, logsumexp, max, mean, min, softmax, std, sum, variance } from './ops/reduce';
+export {
+  broadcastTo,
+  cat,
+  chunk,
+  expand,
+  flatten,
+  flip,
+  narrow,
+  pad,
+  permute,
+  repeat,
+  reshape,
+  select,
+  slice,
+  split,
+  squeeze,
+  stack,
+  t,
+  transpose,
+  unflatten,
+  unsqueeze,
+} from './ops/shape';
+export type { GeneratorState } from './random';
+export { defaultGenerator, Generator, manualSeed } from './random';
+export type { Shape } from './shape';
+export { broadcastShapes } from './shape';
+export type { NestedArray, TensorLike } from './tensor';
+export { Tensor } from './tensor';

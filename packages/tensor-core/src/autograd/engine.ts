@@ -1,0 +1,252 @@
+import { getBackend } from '../backend/backend';
+import { isFloating } from '../dtype';
+import { fmtShape, TensorError } from '../errors';
+import { shapesEqual } from '../shape';
+import { Tensor } from '../tensor';
+import { forward } from './forward';
+import { isGradEnabled, setGradEnabled } from './mode';
+import type { Primitive, PrimitiveParams } from './primitives';
+import { rules, sumToShape } from './rules';
+
+/**
+ * One recorded op on the tape: which primitive, its inputs and params, and the versions of the inputs and
+ * output at record time (to detect in-place changes that would make the gradient wrong).
+ */
+export class Node<P extends Primitive = Primitive> {
+  /** Set after a backward pass without `retainGraph`; a second pass through this node is an error. */
+  freed = false;
+
+  constructor(
+    readonly prim: P,
+    readonly inputs: readonly Tensor[],
+    readonly params: PrimitiveParams[P],
+    readonly output: Tensor,
+    readonly versions: readonly number[],
+  ) {}
+
+  /** Input `i`, checked to be unchanged since it was recorded. Gradient rules read inputs only through this. */
+  input(i: number): Tensor {
+    const t = this.inputs[i];
+    if (t._version.v !== this.versions[i]) this.modified(t, this.versions[i]);
+    return t;
+  }
+
+  /** The op's output, checked likewise. */
+  out(): Tensor {
+    const t = this.output;
+    const v = this.versions[this.inputs.length];
+    if (t._version.v !== v) this.modified(t, v);
+    return t;
+  }
+
+  private modified(t: Tensor, expected: number): never {
+    throw new TensorError(
+      'backward',
+      `a tensor of shape ${fmtShape(t.shape)} needed to compute the gradient of ${this.prim} was modified by an in-place operation (it is at version ${t._version.v}, expected ${expected}); compute the loss again after changing it, or clone() it before`,
+    );
+  }
+}
+
+/**
+ * Runs primitive `prim` and, when grad mode is on and an input requires grad, records it on the tape.
+ * Ops call this; users call the ops.
+ */
+export function apply<P extends Primitive>(prim: P, inputs: Tensor[], params: PrimitiveParams[P]): Tensor {
+  const out = (forward[prim] as (x: Tensor[], p: PrimitiveParams[P]) => Tensor)(inputs, params);
+  if (!isGradEnabled() || !isFloating(out.dtype)) return out;
+  let record = false;
+  for (let i = 0; i < inputs.length; i++) {
+    if (inputs[i].requiresGrad) {
+      record = true;
+      break;
+    }
+  }
+  if (!record) return out;
+  const versions = new Array<number>(inputs.length + 1);
+  for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i]._version.v;
+  versions[inputs.length] = out._version.v;
+  out.requiresGrad = true;
+  out.gradFn = new Node(prim, inputs, params, out, versions);
+  return out;
+}
+
+/** Options of {@link backward} and {@link grad}. */
+export interface BackwardOptions {
+  /** Keep the graph so another backward pass can run through it (default: same as `createGraph`). */
+  retainGraph?: boolean;
+  /** Record the backward computation itself, so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
+
+/** Nodes reachable from `roots`, ordered so every node comes before the nodes of its inputs. */
+function topoOrder(roots: readonly Tensor[]): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<Node>();
+  // Iterative post-order DFS: long RNN chains must not overflow the call stack.
+  const stack: [Node, number][] = [];
+  for (const r of roots) {
+    if (r.gradFn && !seen.has(r.gradFn)) {
+      seen.add(r.gradFn);
+      stack.push([r.gradFn, 0]);
+    }
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const [node, i] = top;
+      if (i < node.inputs.length) {
+        top[1]++;
+        const child = node.inputs[i].gradFn;
+        if (child && !seen.has(child)) {
+          seen.add(child);
+          stack.push([child, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(node);
+      }
+    }
+  }
+  return order.reverse();
+}
+
+function accumulate(map: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
+  const prev = map.get(t);
+  map.set(t, prev === undefined ? g : (apply('add', [prev, g], null) as Tensor));
+}
+
+/**
+ * Propagates `seeds` (output → its gradient) back through the tape. Leaves receive their gradient through
+ * `onLeaf`; the returned map holds the gradient of every tensor reached (non-leaf outputs and leaves).
+ */
+function propagate(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  opts: BackwardOptions,
+  onLeaf: ((t: Tensor, g: Tensor) => void) | null,
+): Map<Tensor, Tensor> {
+  const createGraph = opts.createGraph ?? false;
+  const retain = opts.retainGraph ?? createGraph;
+  const grads = new Map<Tensor, Tensor>();
+  const prev = setGradEnabled(createGraph);
+  try {
+    for (let i = 0; i < roots.length; i++) {
+      if (roots[i].gradFn === null) {
+        if (roots[i].requiresGrad && onLeaf) onLeaf(roots[i], seeds[i]);
+        accumulate(grads, roots[i], seeds[i]);
+      } else accumulate(grads, roots[i], seeds[i]);
+    }
+    for (const node of topoOrder(roots)) {
+      const g = grads.get(node.output);
+      if (g === undefined) continue;
+      if (node.freed) {
+        throw new TensorError(
+          'backward',
+          'trying to backward through the graph a second time; pass { retainGraph: true } to the first backward() if you need to',
+        );
+      }
+      if (node.output._retainGrad && onLeaf) onLeaf(node.output, g);
+      const rule = rules[node.prim] as (g: Tensor, node: Node) => (Tensor | null)[];
+      const inGrads = rule(g, node);
+      for (let i = 0; i < node.inputs.length; i++) {
+        const x = node.inputs[i];
+        let gi = inGrads[i];
+        if (!x.requiresGrad || gi === null || gi === undefined) continue;
+        // Broadcasting and dtype promotion are undone here, once, for every rule.
+        if (!shapesEqual(gi.shape, x.shape)) gi = sumToShape(gi, x.shape);
+        if (gi.dtype !== x.dtype) gi = apply('cast', [gi], { dtype: x.dtype });
+        if (x.gradFn === null) {
+          if (onLeaf) onLeaf(x, gi);
+        }
+        accumulate(grads, x, gi);
+      }
+      if (!retain) node.freed = true;
+    }
+  } finally {
+    setGradEnabled(prev);
+  }
+  return grads;
+}
+
+function seedFor(op: string, t: Tensor, g: Tensor | undefined): Tensor {
+  if (g === undefined) {
+    if (t.size !== 1) {
+      throw new TensorError(
+        op,
+        `grad can be implicitly created only for scalar outputs; got shape ${fmtShape(t.shape)}, pass a gradient of that shape`,
+      );
+    }
+    const one = getBackend().alloc(t.dtype, 1);
+    one[0] = 1;
+    return new Tensor(one, t.shape, t.dtype);
+  }
+  if (!shapesEqual(g.shape, t.shape)) {
+    throw new TensorError(
+      op,
+      `gradient shape ${fmtShape(g.shape)} does not match the output shape ${fmtShape(t.shape)}`,
+    );
+  }
+  return g;
+}
+
+/**
+ * Accumulates d`root`/d`leaf` into `leaf.grad` for every leaf that requires grad (what `tensor.backward()`
+ * calls).
+ */
+export function backward(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions = {}): void {
+  if (!root.requiresGrad) {
+    throw new TensorError('backward', 'this tensor does not require grad and has no grad_fn: nothing to differentiate');
+  }
+  const seed = seedFor('backward', root, gradient);
+  propagate([root], [seed], opts, (t, g) => {
+    const stored = opts.createGraph ? g : g.detach();
+    t.grad = t.grad === null ? stored : t.grad.add(stored);
+  });
+}
+
+/** Options of {@link grad}. */
+export interface GradOptions extends BackwardOptions {
+  /** Gradients of the outputs (required for non-scalar outputs), one per output. */
+  gradOutputs?: readonly (Tensor | undefined)[];
+  /** Return null for inputs the outputs do not depend on, instead of throwing. */
+  allowUnused?: boolean;
+}
+
+/**
+ * The functional form of autograd (`torch.autograd.grad`): returns d(sum of outputs·gradOutputs)/d input
+ * for each input without touching any `.grad`. With `createGraph: true` the results are themselves
+ * differentiable — gradient penalties and higher derivatives work for every op whose rule is
+ * differentiable (all of ours are).
+ *
+ * @example
+ * ```ts
+ * const x = tensor([3], { requiresGrad: true });
+ * const [dy] = grad(x.pow(3).sum(), x, { createGraph: true }); // 3x² = 27
+ * const [d2y] = grad(dy.sum(), x);                               // 6x = 18
+ * ```
+ */
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  opts: GradOptions = {},
+): (Tensor | null)[] {
+  const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  const ins = inputs instanceof Tensor ? [inputs] : inputs;
+  outs.forEach((o, i) => {
+    if (!o.requiresGrad) throw new TensorError('grad', `output ${i} does not require grad and has no grad_fn`);
+  });
+  ins.forEach((x, i) => {
+    if (!x.requiresGrad) throw new TensorError('grad', `input ${i} does not require grad`);
+  });
+  const seeds = outs.map((o, i) => seedFor('grad', o, opts.gradOutputs?.[i]));
+  const grads = propagate(outs, seeds, opts, null);
+  return ins.map((x, i) => {
+    const g = grads.get(x);
+    if (g === undefined) {
+      if (opts.allowUnused) return null;
+      throw new TensorError(
+        'grad',
+        `input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
+      );
+    }
+    return opts.createGraph ? g : g.detach();
+  });
+}

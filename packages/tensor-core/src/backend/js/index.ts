@@ -1,0 +1,28 @@
+import { allocArray } from '../../dtype';
+import type { Backend } from '../backend';
+import { fold, unfold } from './conv';
+import { copy } from './copy';
+import { binary, cast, unary, where } from './elementwise';
+import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
+import { matmul } from './matmul';
+import { argReduce, reduce } from './reduce';
+
+/** The default backend: plain JavaScript loops over typed arrays, written for speed (see each kernel). */
+export const jsBackend: Backend = {
+  name: 'js',
+  alloc: allocArray,
+  unary,
+  binary,
+  where,
+  reduce,
+  argReduce,
+  matmul,
+  copy,
+  cast,
+  indexSelect,
+  indexAdd,
+  gather,
+  scatterAdd,
+  unfold,
+  fold,
+};

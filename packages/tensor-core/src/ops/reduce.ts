@@ -1,0 +1,130 @@
+import { apply } from '../autograd/engine';
+import { empty } from '../autograd/forward';
+import { getBackend } from '../backend/backend';
+import { isFloating } from '../dtype';
+import { fmtShape, TensorError } from '../errors';
+import { normDim, normDims } from '../shape';
+import type { Tensor } from '../tensor';
+import { add, cast, exp, log, mul, sub } from './elementwise';
+
+type Dims = number | readonly number[] | null | undefined;
+
+/**
+ * Sum over `dim` (one dim, several, or all when omitted), keeping reduced dims as size 1 if `keepdim`.
+ * bool and int32 inputs sum in int32.
+ *
+ * @example
+ * ```ts
+ * sum(tensor([[1, 2], [3, 4]]), 0) // [4, 6]
+ * ```
+ */
+export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const axes = normDims('sum', dim, x.ndim);
+  const t = x.dtype === 'bool' ? cast(x, 'int32') : x;
+  return apply('sum', [t], { axes, keepdim });
+}
+
+/** Mean over `dim` (all dims if omitted). Integer inputs give float32. */
+export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const axes = normDims('mean', dim, x.ndim);
+  let count = 1;
+  for (const a of axes) count *= x.shape[a];
+  const t = isFloating(x.dtype) ? x : cast(x, 'float32');
+  return mul(apply('sum', [t], { axes, keepdim }), 1 / count);
+}
+
+/** Maximum over `dim` (all dims if omitted); the gradient is shared evenly among tied maxima (like `amax`). */
+export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return apply('max', [x], { axes: normDims('max', dim, x.ndim), keepdim });
+}
+
+/** Minimum over `dim` (all dims if omitted). */
+export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return apply('min', [x], { axes: normDims('min', dim, x.ndim), keepdim });
+}
+
+function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+  if (x.size === 0) throw new TensorError(op, `cannot take ${op} of an empty tensor of shape ${fmtShape(x.shape)}`);
+  if (dim === null || dim === undefined) {
+    const out = empty(keepdim ? x.shape.map(() => 1) : [], 'int32');
+    getBackend().argReduce(op, x.data, 1, x.size, 1, out.data as Int32Array);
+    return out;
+  }
+  const d = normDim(op, dim, x.ndim);
+  if (x.shape[d] === 0) throw new TensorError(op, `dim ${dim} has size 0`);
+  let outer = 1;
+  for (let i = 0; i < d; i++) outer *= x.shape[i];
+  let inner = 1;
+  for (let i = d + 1; i < x.ndim; i++) inner *= x.shape[i];
+  const shape = keepdim ? x.shape.map((s, i) => (i === d ? 1 : s)) : x.shape.filter((_, i) => i !== d);
+  const out = empty(shape, 'int32');
+  getBackend().argReduce(op, x.data, outer, x.shape[d], inner, out.data as Int32Array);
+  return out;
+}
+
+/** Index (int32) of the maximum along `dim`, or in the flattened tensor if `dim` is omitted; first on ties. */
+export function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  return argReduce('argmax', x, dim, keepdim);
+}
+
+/** Index (int32) of the minimum along `dim`, or in the flattened tensor. */
+export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  return argReduce('argmin', x, dim, keepdim);
+}
+
+/** Options of {@link variance} and {@link std}. */
+export interface VarOptions {
+  /** Subtracted from the count in the denominator: 1 (default) is the unbiased estimate, 0 the population variance. */
+  correction?: number;
+  keepdim?: boolean;
+}
+
+/** Variance `Σ(x - mean)² / (N - correction)` over `dim` (PyTorch's `var`). */
+export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+  const axes = normDims('var', dim, x.ndim);
+  const correction = options.correction ?? 1;
+  let count = 1;
+  for (const a of axes) count *= x.shape[a];
+  const t = isFloating(x.dtype) ? x : cast(x, 'float32');
+  const centered = sub(t, mean(t, axes, true));
+  const ss = apply('sum', [mul(centered, centered)], { axes, keepdim: options.keepdim ?? false });
+  return mul(ss, 1 / Math.max(0, count - correction));
+}
+
+/** Standard deviation, the square root of {@link variance}. */
+export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+  return variance(x, dim, options).sqrt();
+}
+
+/** `log Σ exp(x)` over `dim`, stable for large inputs (the max is subtracted first). */
+export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+  const axes = normDims('logsumexp', dim, x.ndim);
+  // m is a constant shift: log Σ e^x = m + log Σ e^{x-m}, and its gradient terms cancel, so detach it.
+  const m = apply('max', [x.detach()], { axes, keepdim: true });
+  // An all -inf slice would give -inf - -inf = NaN; shift by 0 there instead.
+  const md = m.data;
+  for (let i = 0; i < md.length; i++) if (!Number.isFinite(md[i])) md[i] = 0;
+  const s = log(apply('sum', [exp(sub(x, m))], { axes, keepdim: true }));
+  let out = add(s, m);
+  if (!keepdim) out = apply('reshape', [out], { shape: x.shape.filter((_, i) => !axes.includes(i)) });
+  return out;
+}
+
+/**
+ * Softmax over `dim`: `e^{x_i} / Σ_j e^{x_j}`, computed as `exp(x - logsumexp(x))` so it never overflows.
+ *
+ * @example
+ * ```ts
+ * softmax(tensor([2, 2, 6]), 0) // [0.0177, 0.0177, 0.9647]
+ * ```
+ */
+export function softmax(x: Tensor, dim: number): Tensor {
+  return exp(logSoftmax(x, dim));
+}
+
+/** `x - logsumexp(x)` over `dim`. */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  const d = normDim('logSoftmax', dim, x.ndim);
+  const t = isFloating(x.dtype) ? x : cast(x, 'float32');
+  return sub(t, logsumexp(t, d, true));
+}
