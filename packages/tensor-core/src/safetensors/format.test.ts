@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { DType } from '../dtype';
 import { TensorError } from '../errors';
 import {
   decodeTensorData,
@@ -563,6 +564,9 @@ describe('encodeTensorData', () => {
       'safetensors: cannot store float32 data as "F16"; supported: F32',
     );
     expect(thrownBy(() => encodeTensorData('int32', [1], new Int32Array(1), 'F32'))).toMatch(/supported: I32 or I64/);
+    expect(thrownBy(() => encodeTensorData('toString' as DType, [1], new Int32Array(1)))).toBe(
+      'safetensors: unknown dtype "toString"',
+    );
   });
 });
 

@@ -546,8 +546,9 @@ export function encodeTensorData(
   data: TypedArray,
   fileDtype?: SafetensorsDType,
 ): RawTensor {
+  // hasOwn, not a lookup: 'toString' would find Object.prototype's.
+  if (!Object.hasOwn(NATURAL_FILE_DTYPE, dtype)) throw new SafetensorsError(`unknown dtype ${preview(dtype)}`);
   const natural = NATURAL_FILE_DTYPE[dtype];
-  if (natural === undefined) throw new SafetensorsError(`unknown dtype ${preview(dtype)}`);
   if (!hasArrayTypeOf(dtype, data)) {
     throw new SafetensorsError(`${dtype} data must be a ${ARRAY_TYPE_NAMES[dtype]}, got ${describe(data)}`);
   }
