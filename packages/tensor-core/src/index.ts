@@ -14,6 +14,8 @@ export { jsBackend } from './backend/js/index';
 export type { DType, TypedArray } from './dtype';
 export { promoteTypes } from './dtype';
 export { TensorError } from './errors';
+export type { Graph, GraphEdge, GraphNode, TraceOptions } from './graph';
+export { traceGraph } from './graph';
 export * from './ops/creation';
 export {
   abs,
