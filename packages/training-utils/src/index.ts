@@ -1,0 +1,76 @@
+/**
+ * `@tensorloom/training-utils`: what a training loop needs around a model — optimizers (SGD, Adam, AdamW,
+ * RMSprop, Adagrad) with parameter groups and state dicts, gradient clipping, learning-rate schedules,
+ * losses in functional and module form, and evaluation metrics. Optimizer updates, schedules and losses
+ * follow PyTorch 1.13 exactly, under PyTorch's names in camelCase.
+ *
+ * @packageDocumentation
+ */
+export type { BCELossOptions, BCEWithLogitsLossOptions } from './losses/binary';
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './losses/binary';
+export type { CrossEntropyLossOptions, NLLLossOptions } from './losses/classification';
+export { crossEntropy, nllLoss } from './losses/classification';
+export type { DivergenceReduction, GaussianKLOptions, KLDivLossOptions } from './losses/divergence';
+export { gaussianKlDivergence, klDiv } from './losses/divergence';
+export {
+  BCELoss,
+  BCEWithLogitsLoss,
+  CrossEntropyLoss,
+  GaussianKLDivergence,
+  HuberLoss,
+  KLDivLoss,
+  L1Loss,
+  MSELoss,
+  NLLLoss,
+  SmoothL1Loss,
+} from './losses/modules';
+export type { Reduction, ReductionOptions } from './losses/reduction';
+export type { HuberLossOptions, SmoothL1LossOptions } from './losses/regression';
+export { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './losses/regression';
+export type {
+  AverageMode,
+  PerClassPrecisionRecallF1,
+  PrecisionRecallF1,
+  PrecisionRecallF1Options,
+} from './metrics/classification';
+export { accuracy, confusionMatrix, precisionRecallF1, topKAccuracy } from './metrics/classification';
+export type { Values } from './metrics/ranking';
+export { averagePrecision, prAuc, rocAuc } from './metrics/ranking';
+export { RunningMean } from './metrics/running-mean';
+export type { AdagradHyperparams, AdagradOptions } from './optim/adagrad';
+export { Adagrad } from './optim/adagrad';
+export type { AdamHyperparams, AdamOptions } from './optim/adam';
+export { Adam, AdamW } from './optim/adam';
+export type { ClipGradNormOptions } from './optim/clip-grad';
+export { clipGradNorm_, clipGradValue_ } from './optim/clip-grad';
+export type {
+  OneCycleLROptions,
+  ReduceLROnPlateauOptions,
+  SchedulerStateDict,
+  SchedulerStateValue,
+} from './optim/lr-scheduler';
+export {
+  CosineAnnealingLR,
+  ExponentialLR,
+  LinearLR,
+  LRScheduler,
+  MultiStepLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  StepLR,
+} from './optim/lr-scheduler';
+export type {
+  HyperparamValue,
+  OptimizerStateDict,
+  ParamGroup,
+  ParamGroupBase,
+  ParamGroupInput,
+  ParamState,
+  ParamStateValue,
+  ParamsInput,
+} from './optim/optimizer';
+export { Optimizer } from './optim/optimizer';
+export type { RMSpropHyperparams, RMSpropOptions } from './optim/rmsprop';
+export { RMSprop } from './optim/rmsprop';
+export type { SGDHyperparams, SGDOptions } from './optim/sgd';
+export { SGD } from './optim/sgd';
