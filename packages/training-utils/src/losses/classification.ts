@@ -26,6 +26,7 @@ export interface CrossEntropyLossOptions extends NLLLossOptions {
 function batched(op: string, input: Tensor): { x: Tensor; unbatched: boolean } {
   checkFloat(op, 'input', input);
   if (input.ndim === 0) throw new TensorError(op, 'input must have a class dimension, got a 0-d tensor');
+  // (C) → (1, C)
   return input.ndim === 1 ? { x: input.unsqueeze(0), unbatched: true } : { x: input, unbatched: false };
 }
 
@@ -79,12 +80,12 @@ function classIndexLoss(op: string, logp: Tensor, target: Tensor, options: Cross
 
   const picked = gather(logp, 1, safeTarget.unsqueeze(1)).squeeze(1); // (N, d1, …): log p of the target class
   // w_t: the weight of each target's class (1 without weights), 0 where ignored.
-  const wt = weight ? indexSelect(weight, 0, safeTarget.flatten()).reshape(target.shape) : null;
+  const wt = weight ? indexSelect(weight, 0, safeTarget.flatten()).reshape(target.shape) : null; // (N, d1, …)
   let loss = wt ? picked.mul(wt).neg() : picked.neg();
   if (smoothing > 0) {
     // -Σ_c w_c log p_c: the cross-entropy against the uniform distribution, times C.
     const wShape = logp.shape.map((d, i) => (i === 1 ? d : 1)); // (1, C, 1, …)
-    const uniform = (weight ? logp.mul(weight.reshape(wShape)) : logp).sum(1).neg();
+    const uniform = (weight ? logp.mul(weight.reshape(wShape)) : logp).sum(1).neg(); // (N, d1, …)
     loss = loss.mul(1 - smoothing).add(uniform.mul(smoothing / numClasses));
   }
   loss = where(keep, loss, 0);
@@ -123,6 +124,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions =
   const { x, unbatched } = batched(op, input);
   checkIndexTarget(op, target);
   checkReduction(op, options.reduction ?? 'mean', REDUCTIONS);
+  // An unbatched () target becomes (1), and a (1) loss becomes () again.
   const loss = classIndexLoss(op, x, unbatched ? target.reshape([1]) : target, { ...options, labelSmoothing: 0 });
   return unbatched && options.reduction === 'none' ? loss.reshape([]) : loss;
 }
@@ -160,11 +162,11 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   }
   const logp = logSoftmax(x, 1);
   if (target instanceof Tensor && (target.dtype === 'float32' || target.dtype === 'float64')) {
-    const loss = probabilityTargetLoss(op, logp, unbatched ? target.unsqueeze(0) : target, options);
+    const loss = probabilityTargetLoss(op, logp, unbatched ? target.unsqueeze(0) : target, options); // (C) → (1, C)
     return unbatched && reduction === 'none' ? loss.reshape([]) : loss;
   }
   checkIndexTarget(op, target);
-  const loss = classIndexLoss(op, logp, unbatched ? target.reshape([1]) : target, options);
+  const loss = classIndexLoss(op, logp, unbatched ? target.reshape([1]) : target, options); // () → (1)
   return unbatched && reduction === 'none' ? loss.reshape([]) : loss;
 }
 
@@ -183,7 +185,7 @@ function probabilityTargetLoss(op: string, logp: Tensor, target: Tensor, options
   let terms = logp.mul(y);
   if (options.weight) {
     const w = classWeight(op, options.weight, numClasses, logp.dtype);
-    terms = terms.mul(w.reshape(logp.shape.map((d, i) => (i === 1 ? d : 1))));
+    terms = terms.mul(w.reshape(logp.shape.map((d, i) => (i === 1 ? d : 1)))); // weight as (1, C, 1, …)
   }
   const loss = terms.sum(1).neg(); // (N, d1, …)
   const reduction = options.reduction ?? 'mean';

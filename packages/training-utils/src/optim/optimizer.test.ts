@@ -55,6 +55,9 @@ describe('Optimizer: parameter groups', () => {
     const opt = new Adam([a], { lr: 1e-3 });
     opt.addParamGroup({ params: [b], lr: 1e-4 });
     expect(opt.paramGroups[1]).toMatchObject({ lr: 1e-4, betas: [0.9, 0.999], eps: 1e-8 });
+    expect(opt.paramGroups[1].betas).not.toBe(opt.paramGroups[0].betas); // no shared arrays between groups
+    opt.addParamGroup({ params: [param([3])], lr: undefined });
+    expect(opt.paramGroups[2].lr).toBe(1e-3); // an undefined option falls back to the default
     expect(() => opt.addParamGroup({ params: [a] })).toThrow(/more than one parameter group/);
   });
 

@@ -176,13 +176,21 @@ export abstract class Optimizer<H extends object = object> {
         if (seen.has(p)) throw new TensorError(op, 'some parameters appear in more than one parameter group');
       }
     }
-    const merged = { ...this.defaults, ...group, params } as ParamGroup<H>;
-    if (typeof merged.lr !== 'number') {
+    // The group's own options over the defaults; tuples are copied so that groups never share one array.
+    const merged: Record<string, unknown> = {};
+    for (const source of [this.defaults, group]) {
+      for (const [key, value] of Object.entries(source)) {
+        if (value !== undefined) merged[key] = Array.isArray(value) ? value.slice() : value;
+      }
+    }
+    merged.params = params;
+    const checked = merged as ParamGroup<H>;
+    if (typeof checked.lr !== 'number') {
       throw new TensorError(op, 'a parameter group did not specify a learning rate (lr) and there is no default');
     }
-    if (!(merged.lr >= 0)) throw new TensorError(op, `invalid learning rate: ${merged.lr}`);
-    this.validateGroup(merged);
-    this.paramGroups.push(merged);
+    if (!(checked.lr >= 0)) throw new TensorError(op, `invalid learning rate: ${checked.lr}`);
+    this.validateGroup(checked);
+    this.paramGroups.push(checked);
   }
 
   /**
