@@ -3,7 +3,8 @@
  * cannot silently regress. The broader checks live in ops-parity, gradcheck-ops and properties.
  */
 import { describe, expect, it } from 'vitest';
-import { pad, tensor } from '../src/index';
+import { grad, ones, pad, randn, type Tensor, tensor } from '../src/index';
+import { maxPool2d } from '../src/ops/conv';
 
 describe('core regressions', () => {
   it('pad with an infinite value leaves the embedded values alone (was NaN from 0·∞)', () => {
@@ -25,5 +26,15 @@ describe('core regressions', () => {
       .sum()
       .backward();
     expect(Array.from(x.grad?.data ?? [])).toEqual([7, 8, 9]);
+  });
+
+  it("double backward of a padded max pool is finite (fold's gradient used to pad with the pool's -∞)", () => {
+    const x = randn([1, 1, 5, 5], { dtype: 'float64' }).requiresGrad_();
+    const y = maxPool2d(x, 3, { stride: 2, padding: 1 });
+    const v = ones(y.shape, { dtype: 'float64', requiresGrad: true });
+    const [gx] = grad(y, x, { gradOutputs: [v], createGraph: true }) as Tensor[];
+    const [gv] = grad(gx.mul(randn([1, 1, 5, 5], { dtype: 'float64' })).sum(), v) as Tensor[];
+    expect(gv.shape).toEqual([1, 1, 3, 3]);
+    expect(Array.from(gv.data).every(Number.isFinite)).toBe(true);
   });
 });
