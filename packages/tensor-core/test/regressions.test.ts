@@ -3,7 +3,7 @@
  * cannot silently regress. The broader checks live in ops-parity, gradcheck-ops and properties.
  */
 import { describe, expect, it } from 'vitest';
-import { grad, ones, pad, randn, type Tensor, tensor } from '../src/index';
+import { add, grad, lt, mul, ones, pad, randn, type Tensor, tensor } from '../src/index';
 import { maxPool2d } from '../src/ops/conv';
 
 describe('core regressions', () => {
@@ -36,5 +36,30 @@ describe('core regressions', () => {
     const [gv] = grad(gx.mul(randn([1, 1, 5, 5], { dtype: 'float64' })).sum(), v) as Tensor[];
     expect(gv.shape).toEqual([1, 1, 3, 3]);
     expect(Array.from(gv.data).every(Number.isFinite)).toBe(true);
+  });
+
+  it('binary ops broadcast operands of equal rank and size but different shapes, (2,1) + (1,2) → (2,2)', () => {
+    const a = tensor([[1], [2]], { requiresGrad: true });
+    const b = tensor([[10, 20]], { requiresGrad: true });
+    const y = add(a, b);
+    expect(y.toArray()).toEqual([
+      [11, 21],
+      [12, 22],
+    ]);
+    mul(
+      y,
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+    )
+      .sum()
+      .backward();
+    expect(a.grad?.toArray()).toEqual([[3], [7]]);
+    expect(b.grad?.toArray()).toEqual([[4, 6]]);
+    expect(lt(tensor([[1], [2]]), tensor([[1.5, 2.5]])).toArray()).toEqual([
+      [true, true],
+      [false, true],
+    ]);
   });
 });
