@@ -119,7 +119,7 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
  * ```
  */
 export function softmax(x: Tensor, dim: number): Tensor {
-  return exp(logSoftmax(x, dim));
+  return exp(logSoftmax(x, normDim('softmax', dim, x.ndim)));
 }
 
 /** `x - logsumexp(x)` over `dim`. */
