@@ -296,6 +296,7 @@ export const forward: Forward = {
   indexSelect([x, index], { axis }) {
     const shape = x.shape.slice();
     shape[axis] = index.size;
+    checkAllocation('indexSelect', shape);
     const out = empty(shape, x.dtype);
     const [outer, inner] = outerInner(x.shape, axis);
     getBackend().indexSelect(x.data, outer, x.shape[axis], inner, index.data as Int32Array, out.data);

@@ -1,7 +1,7 @@
 import { apply } from '../autograd/engine';
 import { empty } from '../autograd/forward';
 import { fmtShape, TensorError } from '../errors';
-import { normDim } from '../shape';
+import { checkAllocation, normDim } from '../shape';
 import { Tensor } from '../tensor';
 import { promotePair } from './elementwise';
 
@@ -103,7 +103,9 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
     n = 0;
     for (let i = 0; i < d.length; i++) n = Math.max(n, d[i] + 1);
   }
-  const out = empty([...indices.shape, n], 'int32');
+  const shape = [...indices.shape, n];
+  checkAllocation('oneHot', shape);
+  const out = empty(shape, 'int32');
   const o = out.data;
   for (let i = 0; i < d.length; i++) {
     const c = d[i];

@@ -340,6 +340,10 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
   }
   const lead = repeats.length - x.ndim;
   const shape = [...repeats.slice(0, lead).map(() => 1), ...x.shape];
+  checkAllocation(
+    'repeat',
+    shape.map((s, i) => s * repeats[i]),
+  );
   // (.., s_i, ..) → (.., 1, s_i, ..) expanded to (.., r_i, s_i, ..) → reshaped to (.., r_i·s_i, ..)
   const inter: number[] = [];
   const expanded: number[] = [];
