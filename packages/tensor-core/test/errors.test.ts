@@ -154,6 +154,9 @@ describe('index values', () => {
       'index 5 is out of bounds for the embedding table of size 5',
     );
     expect(rejects('oneHot', () => oneHot(i32([0, 3]), 3))).toContain('class index 3 is out of range for 3 classes');
+    expect(rejects('embedding', () => embedding(i32([0]), zeros([5, 2]), 5))).toBe(
+      'embedding: paddingIdx 5 is out of range for 5 embeddings',
+    );
   });
 
   it('index tensors must be int32 and shaped right', () => {

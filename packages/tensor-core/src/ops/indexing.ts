@@ -122,6 +122,11 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
 export function embedding(indices: Tensor, weight: Tensor, paddingIdx?: number | null): Tensor {
   if (weight.ndim !== 2)
     throw new TensorError('embedding', `weight must be 2-d (numEmbeddings, dim), got ${fmtShape(weight.shape)}`);
+  const rowsCount = weight.shape[0];
+  if (paddingIdx != null && (!Number.isInteger(paddingIdx) || paddingIdx < -rowsCount || paddingIdx >= rowsCount)) {
+    // Unchecked, an out-of-range paddingIdx silently protected no row.
+    throw new TensorError('embedding', `paddingIdx ${paddingIdx} is out of range for ${rowsCount} embeddings`);
+  }
   const flat = apply('reshape', [checkIndex('embedding', indices, weight.shape[0], 'the embedding table')], {
     shape: [indices.size],
   });
