@@ -462,12 +462,13 @@ export function convTranspose2d(
   const K = coutPerGroup * kh * kw;
   let cols: Tensor;
   if (groups === 1) {
-    // (Cin, Cout·kh·kw)ᵀ @ (N, Cin, H·W) → (N, Cout·kh·kw, H·W)
-    cols = matmulT(reshape(c, [cin, K]), reshape(a, [n, cin, h * w]), true, false);
+    const w2 = reshape(c, [cin, K]); // (Cin, Cout·kh·kw)
+    const x3 = reshape(a, [n, cin, h * w]); // (N, Cin, H·W)
+    cols = matmulT(w2, x3, true, false); // (Cout·kh·kw, Cin) @ (N, Cin, H·W) → (N, Cout·kh·kw, H·W)
   } else {
     const wG = reshape(c, [groups, cin / groups, K]); // (g, Cin/g, Cout/g·kh·kw)
     const xG = reshape(a, [n, groups, cin / groups, h * w]); // (N, g, Cin/g, H·W)
-    cols = matmulT(wG, xG, true, false); // (N, g, Cout/g·kh·kw, H·W)
+    cols = matmulT(wG, xG, true, false); // (g, Cout/g·kh·kw, Cin/g) @ (N, g, Cin/g, H·W) → (N, g, Cout/g·kh·kw, H·W)
     cols = reshape(cols, [n, groups * K, h * w]); // (N, Cout·kh·kw, H·W)
   }
   let y: Tensor;
