@@ -147,8 +147,9 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
     throw new TensorError('linspace', `steps must be a non-negative integer, got ${steps}`);
   const out = make('linspace', [steps], opts?.dtype ?? 'float32');
   const d = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // Fill symmetrically from both ends, as PyTorch does, so the last value is exactly `end`.
-  const half = Math.floor(steps / 2);
+  // Fill symmetrically from both ends, as PyTorch does, so the last value is exactly `end` (a single step is
+  // `start`, also like PyTorch).
+  const half = Math.max(1, Math.floor(steps / 2));
   for (let i = 0; i < steps; i++) out.data[i] = i < half ? start + d * i : end - d * (steps - 1 - i);
   return finish(out, opts);
 }
