@@ -178,3 +178,18 @@ describe('autograd engine', () => {
     expect(b.grad?.dtype).toBe('float64');
   });
 });
+
+describe('broadcasting corner cases', () => {
+  it('does not mistake equal-size shapes for equal shapes', () => {
+    const a = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const b = tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    expect(() => a.add(b)).toThrow(/cannot be broadcast/);
+  });
+});

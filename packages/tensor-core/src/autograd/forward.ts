@@ -2,7 +2,7 @@ import type { UnaryOp } from '../backend/backend';
 import { getBackend } from '../backend/backend';
 import type { DType } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
-import { broadcastShapes, broadcastStrides, checkAllocation, shapeSize, stridesOf } from '../shape';
+import { broadcastShapes, broadcastStrides, checkAllocation, shapeSize, shapesEqual, stridesOf } from '../shape';
 import { Tensor } from '../tensor';
 import type { Primitive, PrimitiveParams, UnfoldParams } from './primitives';
 
@@ -23,8 +23,12 @@ function unaryFwd(op: UnaryOp) {
 
 function binaryFwd(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum') {
   return ([a, b]: Tensor[]): Tensor => {
-    const shape =
-      a.shape.length === b.shape.length && a.size === b.size ? a.shape : broadcastShapes(op, a.shape, b.shape);
+    // Equal shapes need no broadcasting; equal rank and size is not enough ((3,1) + (1,3) is (3,3)).
+    let shape = a.shape;
+    if (!shapesEqual(a.shape, b.shape)) {
+      shape = broadcastShapes(op, a.shape, b.shape);
+      checkAllocation(op, shape);
+    }
     const out = empty(shape, a.dtype);
     getBackend().binary(
       op,
@@ -292,6 +296,7 @@ export const forward: Forward = {
   indexSelect([x, index], { axis }) {
     const shape = x.shape.slice();
     shape[axis] = index.size;
+    checkAllocation('indexSelect', shape);
     const out = empty(shape, x.dtype);
     const [outer, inner] = outerInner(x.shape, axis);
     getBackend().indexSelect(x.data, outer, x.shape[axis], inner, index.data as Int32Array, out.data);
