@@ -34,7 +34,6 @@ export type {
   LayerOptions,
   LoadStateDictOptions,
   LoadStateDictResult,
-  SafetensorsDtype,
   StateDictLike,
   StateDictOptions,
 } from './module';

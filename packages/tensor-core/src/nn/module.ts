@@ -3,15 +3,9 @@ import type { DType } from '../dtype';
 import { isFloating } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
 import type { Generator as RandomGenerator } from '../random';
+import type { SafetensorsDType } from '../safetensors/format';
 import { shapesEqual } from '../shape';
 import { Tensor } from '../tensor';
-
-/**
- * A dtype name as written in a safetensors header. A {@link Buffer} may declare one that differs from its
- * in-memory dtype, so that a state dict written back out has the bytes PyTorch wrote (BatchNorm's
- * `num_batches_tracked` is int32 here but int64, `'I64'`, in PyTorch).
- */
-export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
 /** Options every layer with parameters accepts: PyTorch's `dtype` factory argument and a seeded generator. */
 export interface LayerOptions {
@@ -51,8 +45,12 @@ export class Parameter extends Tensor {
 export interface BufferOptions {
   /** Whether the buffer is part of {@link Module.stateDict} (default true). */
   persistent?: boolean;
-  /** The dtype to write for this buffer in a safetensors file, when it differs from the in-memory one. */
-  safetensorsDtype?: SafetensorsDtype;
+  /**
+   * The dtype to write for this buffer in a safetensors file when it differs from the in-memory one, so
+   * that a saved state dict has PyTorch's bytes: BatchNorm's `num_batches_tracked` is int32 here but
+   * `'I64'` in PyTorch. `saveSafetensors` honours it.
+   */
+  safetensorsDtype?: SafetensorsDType;
 }
 
 /**
@@ -73,7 +71,7 @@ export class Buffer extends Tensor {
   /** Whether {@link Module.stateDict} includes this buffer. */
   persistent: boolean;
   /** The safetensors dtype to write this buffer as (undefined: the one matching its in-memory dtype). */
-  safetensorsDtype: SafetensorsDtype | undefined;
+  safetensorsDtype: SafetensorsDType | undefined;
 
   /**
    * @param data - the values (shared, not copied; a tensor in an autograd graph is detached)
