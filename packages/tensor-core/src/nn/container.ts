@@ -39,6 +39,7 @@ function indexedModules<M extends Module>(m: Module, length: number): M[] {
  * ```
  */
 export class Sequential extends Module<[Tensor], Tensor> implements Iterable<TensorModule> {
+  /** @param modules - the modules to apply, in order (named "0", "1", …) */
   constructor(...modules: TensorModule[]) {
     super();
     modules.forEach((m, i) => {
@@ -99,6 +100,7 @@ export class Sequential extends Module<[Tensor], Tensor> implements Iterable<Ten
  * ```
  */
 export class ModuleList<M extends Module = Module> extends Module<[], never> implements Iterable<M> {
+  /** @param modules - the initial modules (named "0", "1", …) */
   constructor(modules: Iterable<M> = []) {
     super();
     this.extend(modules);
@@ -156,6 +158,7 @@ export class ModuleList<M extends Module = Module> extends Module<[], never> imp
 export class ModuleDict<M extends Module = Module> extends Module<[], never> implements Iterable<[string, M]> {
   readonly #modules = new Map<string, M>();
 
+  /** @param modules - the initial modules: an object or `[name, module]` pairs, in order */
   constructor(modules: Iterable<[string, M]> | Readonly<Record<string, M>> = {}) {
     super();
     const entries = Symbol.iterator in modules ? (modules as Iterable<[string, M]>) : Object.entries(modules);

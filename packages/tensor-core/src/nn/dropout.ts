@@ -28,7 +28,10 @@ export class Dropout extends Module<[Tensor], Tensor> {
   /** The generator the masks are drawn from (undefined: the global one). */
   generator: Generator | undefined;
 
-  /** @param p - probability of an element to be zeroed (default 0.5) */
+  /**
+   * @param p - probability of an element to be zeroed (default 0.5)
+   * @param options - `generator` for the masks
+   */
   constructor(p = 0.5, options: DropoutModuleOptions = {}) {
     super();
     if (!(p >= 0 && p <= 1))

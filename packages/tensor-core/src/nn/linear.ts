@@ -58,6 +58,11 @@ export class Linear extends Module<[Tensor], Tensor> {
   /** `(outFeatures)`, or null without bias. */
   bias: Parameter | null;
 
+  /**
+   * @param inFeatures - size of each input sample
+   * @param outFeatures - size of each output sample
+   * @param options - `bias` (default true), `dtype`, `generator`
+   */
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
     checkFeatures('Linear', { inFeatures, outFeatures });
@@ -115,6 +120,12 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
   /** `(outFeatures)`, or null without bias. */
   bias: Parameter | null;
 
+  /**
+   * @param in1Features - size of each first input sample
+   * @param in2Features - size of each second input sample
+   * @param outFeatures - size of each output sample
+   * @param options - `bias` (default true), `dtype`, `generator`
+   */
   constructor(in1Features: number, in2Features: number, outFeatures: number, options: LinearOptions = {}) {
     super();
     checkFeatures('Bilinear', { in1Features, in2Features, outFeatures });

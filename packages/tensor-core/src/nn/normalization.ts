@@ -52,7 +52,10 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
   /** Shift, `normalizedShape`, or null. */
   bias: Parameter | null;
 
-  /** @param normalizedShape - the size of the last dim, or the sizes of the last dims */
+  /**
+   * @param normalizedShape - the size of the last dim, or the sizes of the last dims
+   * @param options - `eps`, `elementwiseAffine`, `bias`, `dtype`
+   */
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape.slice();
@@ -136,6 +139,10 @@ export abstract class BatchNormBase extends Module<[Tensor], Tensor> {
   /** Number of training batches seen (a 0-d int32 tensor), or null. */
   num_batches_tracked: Buffer | null;
 
+  /**
+   * @param numFeatures - the number of channels C
+   * @param options - `eps`, `momentum`, `affine`, `trackRunningStats`, `dtype`
+   */
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super();
     const name = this.constructor.name;

@@ -51,6 +51,11 @@ export class Embedding extends Module<[Tensor], Tensor> {
   /** `(numEmbeddings, embeddingDim)`. */
   weight: Parameter;
 
+  /**
+   * @param numEmbeddings - size of the table
+   * @param embeddingDim - size of each vector
+   * @param options - `paddingIdx`, `weight`, `dtype`, `generator`
+   */
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
     super();
     for (const [name, v] of [
