@@ -141,7 +141,10 @@ function checkMemberName(kind: string, name: string): void {
  * child; other fields (numbers, plain tensors, arrays) are ignored — put a list of modules in a
  * {@link ModuleList}. A field set to `null` (like `bias` of `Linear(..., { bias: false })`) is skipped. The
  * field names are the state-dict keys, so layers use PyTorch's attribute names verbatim (`weight`,
- * `running_mean`, `weight_ih_l0`).
+ * `running_mean`, `weight_ih_l0`). The order is JavaScript's property order: the order in which fields are
+ * first defined (class field declarations, then constructor assignments), except that integer-like names
+ * ("0", "1", …) come first in numeric order — which is what {@link Sequential} and {@link ModuleList}
+ * rely on; {@link ModuleDict} keeps its own order for arbitrary names.
  *
  * `forward` holds the computation; call it directly: `model.forward(x)`.
  *
