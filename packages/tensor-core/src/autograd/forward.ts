@@ -23,7 +23,12 @@ function unaryFwd(op: UnaryOp) {
 
 function binaryFwd(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum') {
   return ([a, b]: Tensor[]): Tensor => {
-    const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(op, a.shape, b.shape);
+    // Equal shapes need no broadcasting; equal rank and size is not enough ((3,1) + (1,3) is (3,3)).
+    let shape = a.shape;
+    if (!shapesEqual(a.shape, b.shape)) {
+      shape = broadcastShapes(op, a.shape, b.shape);
+      checkAllocation(op, shape);
+    }
     const out = empty(shape, a.dtype);
     getBackend().binary(
       op,
@@ -291,6 +296,7 @@ export const forward: Forward = {
   indexSelect([x, index], { axis }) {
     const shape = x.shape.slice();
     shape[axis] = index.size;
+    checkAllocation('indexSelect', shape);
     const out = empty(shape, x.dtype);
     const [outer, inner] = outerInner(x.shape, axis);
     getBackend().indexSelect(x.data, outer, x.shape[axis], inner, index.data as Int32Array, out.data);

@@ -213,8 +213,10 @@ export const rules: { [P in Primitive]: Rule<P> } = {
     const x = n.inputs[0];
     return [apply('fold', [g], { ...n.params, outputSize: [x.shape[2], x.shape[3]] })];
   },
+  // The adjoint reads zeros outside the image whatever value the forward unfold padded with: a fold recorded
+  // in the backward pass of a max pool carries its padValue of -∞, which must not reach the gradient.
   fold: (g, n) => {
     const { outputSize: _, ...p } = n.params;
-    return [apply('unfold', [g], p)];
+    return [apply('unfold', [g], { ...p, padValue: 0 })];
   },
 };

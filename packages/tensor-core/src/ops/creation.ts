@@ -79,36 +79,41 @@ export function tensor(data: NestedArray | ArrayLike<number>, opts?: TensorOptio
   return finish(out, opts);
 }
 
-/** A tensor of `shape` filled with `value`. */
-export function full(shape: readonly number[], value: number, opts?: TensorOptions): Tensor {
-  const out = make('full', shape, opts?.dtype ?? 'float32');
+/** `full` under the name of the function the user called, so its errors name that function. */
+function filled(op: string, shape: readonly number[], value: number, opts: TensorOptions | undefined): Tensor {
+  const out = make(op, shape, opts?.dtype ?? 'float32');
   if (value !== 0) out.data.fill(value);
   return finish(out, opts);
 }
 
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: readonly number[], value: number, opts?: TensorOptions): Tensor {
+  return filled('full', shape, value, opts);
+}
+
 /** Zeros of `shape`. @example `zeros([2, 3])` */
 export function zeros(shape: readonly number[], opts?: TensorOptions): Tensor {
-  return full(shape, 0, opts);
+  return filled('zeros', shape, 0, opts);
 }
 
 /** Ones of `shape`. */
 export function ones(shape: readonly number[], opts?: TensorOptions): Tensor {
-  return full(shape, 1, opts);
+  return filled('ones', shape, 1, opts);
 }
 
 /** Zeros with `x`'s shape and (unless given) dtype. */
 export function zerosLike(x: Tensor, opts?: TensorOptions): Tensor {
-  return full(x.shape, 0, { dtype: x.dtype, ...opts });
+  return filled('zerosLike', x.shape, 0, { dtype: x.dtype, ...opts });
 }
 
 /** Ones with `x`'s shape and dtype. */
 export function onesLike(x: Tensor, opts?: TensorOptions): Tensor {
-  return full(x.shape, 1, { dtype: x.dtype, ...opts });
+  return filled('onesLike', x.shape, 1, { dtype: x.dtype, ...opts });
 }
 
 /** `value` with `x`'s shape and dtype. */
 export function fullLike(x: Tensor, value: number, opts?: TensorOptions): Tensor {
-  return full(x.shape, value, { dtype: x.dtype, ...opts });
+  return filled('fullLike', x.shape, value, { dtype: x.dtype, ...opts });
 }
 
 /**
@@ -142,8 +147,9 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
     throw new TensorError('linspace', `steps must be a non-negative integer, got ${steps}`);
   const out = make('linspace', [steps], opts?.dtype ?? 'float32');
   const d = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // Fill symmetrically from both ends, as PyTorch does, so the last value is exactly `end`.
-  const half = Math.floor(steps / 2);
+  // Fill symmetrically from both ends, as PyTorch does, so the last value is exactly `end` (a single step is
+  // `start`, also like PyTorch).
+  const half = Math.max(1, Math.floor(steps / 2));
   for (let i = 0; i < steps; i++) out.data[i] = i < half ? start + d * i : end - d * (steps - 1 - i);
   return finish(out, opts);
 }

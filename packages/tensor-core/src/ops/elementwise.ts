@@ -6,7 +6,7 @@ import { getBackend } from '../backend/backend';
 import type { DType } from '../dtype';
 import { isFloating, promoteTypes } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
-import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape';
+import { broadcastShapes, broadcastStrides, checkAllocation, shapesEqual } from '../shape';
 import type { TensorLike } from '../tensor';
 import { Tensor } from '../tensor';
 
@@ -175,7 +175,11 @@ export const minimum = arith('minimum');
 function compare(op: BinaryOp) {
   return (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = promotePair(op, a, b);
-    const shape = shapesEqual(x.shape, y.shape) ? x.shape : broadcastShapes(op, x.shape, y.shape);
+    let shape = x.shape;
+    if (!shapesEqual(x.shape, y.shape)) {
+      shape = broadcastShapes(op, x.shape, y.shape);
+      checkAllocation(op, shape);
+    }
     const out = empty(shape, 'bool');
     getBackend().binary(
       op,

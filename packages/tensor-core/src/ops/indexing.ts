@@ -1,7 +1,7 @@
 import { apply } from '../autograd/engine';
 import { empty } from '../autograd/forward';
 import { fmtShape, TensorError } from '../errors';
-import { normDim } from '../shape';
+import { checkAllocation, normDim } from '../shape';
 import { Tensor } from '../tensor';
 import { promotePair } from './elementwise';
 
@@ -103,7 +103,9 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
     n = 0;
     for (let i = 0; i < d.length; i++) n = Math.max(n, d[i] + 1);
   }
-  const out = empty([...indices.shape, n], 'int32');
+  const shape = [...indices.shape, n];
+  checkAllocation('oneHot', shape);
+  const out = empty(shape, 'int32');
   const o = out.data;
   for (let i = 0; i < d.length; i++) {
     const c = d[i];
@@ -120,6 +122,11 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
 export function embedding(indices: Tensor, weight: Tensor, paddingIdx?: number | null): Tensor {
   if (weight.ndim !== 2)
     throw new TensorError('embedding', `weight must be 2-d (numEmbeddings, dim), got ${fmtShape(weight.shape)}`);
+  const rowsCount = weight.shape[0];
+  if (paddingIdx != null && (!Number.isInteger(paddingIdx) || paddingIdx < -rowsCount || paddingIdx >= rowsCount)) {
+    // Unchecked, an out-of-range paddingIdx silently protected no row.
+    throw new TensorError('embedding', `paddingIdx ${paddingIdx} is out of range for ${rowsCount} embeddings`);
+  }
   const flat = apply('reshape', [checkIndex('embedding', indices, weight.shape[0], 'the embedding table')], {
     shape: [indices.size],
   });

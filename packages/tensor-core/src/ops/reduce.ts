@@ -100,7 +100,13 @@ export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   const axes = normDims('logsumexp', dim, x.ndim);
   // m is a constant shift: log Σ e^x = m + log Σ e^{x-m}, and its gradient terms cancel, so detach it.
-  const m = apply('max', [x.detach()], { axes, keepdim: true });
+  // An empty reduced dim has no max (and a sum of 0, so the result is -inf): shift by 0 there.
+  const m = axes.some((a) => x.shape[a] === 0)
+    ? empty(
+        x.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+        x.dtype,
+      )
+    : apply('max', [x.detach()], { axes, keepdim: true });
   // An all -inf slice would give -inf - -inf = NaN; shift by 0 there instead.
   const md = m.data;
   for (let i = 0; i < md.length; i++) if (!Number.isFinite(md[i])) md[i] = 0;
@@ -119,7 +125,7 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
  * ```
  */
 export function softmax(x: Tensor, dim: number): Tensor {
-  return exp(logSoftmax(x, dim));
+  return exp(logSoftmax(x, normDim('softmax', dim, x.ndim)));
 }
 
 /** `x - logsumexp(x)` over `dim`. */

@@ -4,7 +4,7 @@ import { fmtShape, TensorError } from '../errors';
 import { checkAllocation, normDim, normDims, shapeSize, shapesEqual } from '../shape';
 import { Tensor } from '../tensor';
 import { full } from './creation';
-import { cast } from './elementwise';
+import { cast, where } from './elementwise';
 
 /** @internal Accepts `f(2, 3)` and `f([2, 3])` alike. */
 export function shapeArg(args: number[] | [readonly number[]]): number[] {
@@ -311,13 +311,14 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   checkAllocation('pad', shape);
   let out = apply('unslice', [y], { starts, steps: shape.map(() => 1), shape });
   if (value !== 0) {
-    // Fill the border: out + value·(1 - mask), where mask marks the embedded region.
-    const inside = apply('unslice', [full(y.shape, 1, { dtype: y.dtype })], {
+    // Fill the border with a select, not arithmetic: value·(1 - mask) would turn an infinite value (max
+    // pooling pads with -∞) into NaN inside the embedded region, where 0·∞ = NaN.
+    const inside = apply('unslice', [full(y.shape, 1, { dtype: 'bool' })], {
       starts,
       steps: shape.map(() => 1),
       shape,
     });
-    out = out.add(inside.sub(1).mul(-value));
+    out = where(inside, out, value);
   }
   return out;
 }
@@ -339,6 +340,10 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
   }
   const lead = repeats.length - x.ndim;
   const shape = [...repeats.slice(0, lead).map(() => 1), ...x.shape];
+  checkAllocation(
+    'repeat',
+    shape.map((s, i) => s * repeats[i]),
+  );
   // (.., s_i, ..) → (.., 1, s_i, ..) expanded to (.., r_i, s_i, ..) → reshaped to (.., r_i·s_i, ..)
   const inter: number[] = [];
   const expanded: number[] = [];

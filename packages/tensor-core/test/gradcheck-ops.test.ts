@@ -1,0 +1,329 @@
+/**
+ * A float64 finite-difference check of the gradient of every differentiable public op, and of the second
+ * derivative (double backward through `createGraph`) of most of them. Inputs stay away from kinks (relu and abs
+ * at 0, ties in max, clamp bounds), where one-sided conventions and finite differences disagree.
+ */
+import { describe, expect, it } from 'vitest';
+import { gradcheck, gradgradcheck } from '../src/autograd/gradcheck';
+import {
+  abs,
+  add,
+  bmm,
+  broadcastTo,
+  cast,
+  cat,
+  chunk,
+  clamp,
+  clone,
+  cos,
+  div,
+  elu,
+  embedding,
+  erf,
+  exp,
+  expand,
+  flatten,
+  flip,
+  Generator,
+  gather,
+  gelu,
+  indexAdd,
+  indexSelect,
+  leakyRelu,
+  log,
+  log1p,
+  logSoftmax,
+  logsumexp,
+  matmul,
+  matmulT,
+  max,
+  maximum,
+  mean,
+  min,
+  minimum,
+  mm,
+  mul,
+  narrow,
+  neg,
+  pad,
+  permute,
+  pow,
+  randn,
+  reciprocal,
+  relu,
+  repeat,
+  reshape,
+  rsqrt,
+  scatterAdd,
+  select,
+  sigmoid,
+  silu,
+  sin,
+  slice,
+  softmax,
+  softplus,
+  split,
+  sqrt,
+  square,
+  squeeze,
+  stack,
+  std,
+  sub,
+  sum,
+  type Tensor,
+  t,
+  tanh,
+  tensor,
+  transpose,
+  unflatten,
+  unsqueeze,
+  variance,
+  where,
+} from '../src/index';
+import * as C from '../src/ops/conv';
+
+const gen = new Generator(2024);
+const f64 = { dtype: 'float64' } as const;
+/** Standard normal values. */
+const r = (...shape: number[]) => randn(shape, { ...f64, generator: gen });
+/** Values in [0.5, 2): away from 0 for log, sqrt, division and pow. */
+const pos = (...shape: number[]) =>
+  r(...shape)
+    .abs()
+    .mul(0.5)
+    .add(0.5);
+/** Values with |x| ≥ 0.2: away from the kinks of relu, abs and friends. */
+const away = (...shape: number[]) => {
+  const x = r(...shape);
+  return x.sign().mul(x.abs().add(0.2));
+};
+/** Distinct multiples of 0.1 in random order: no ties for max/min/maxPool (offset one side by 0.05 for maximum). */
+const distinct = (...shape: number[]) => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = Array.from({ length: n }, (_, i) => (i - Math.floor(n / 2)) * 0.1);
+  for (let i = n - 1; i > 0; i--) {
+    const j = gen.nextInt(0, i + 1);
+    [v[i], v[j]] = [v[j], v[i]];
+  }
+  return tensor(v, f64).reshape(shape);
+};
+const idx = (v: number[][] | number[]) => tensor(v, { dtype: 'int32' });
+
+interface Case {
+  fn: (...xs: Tensor[]) => Tensor;
+  inputs: Tensor[];
+  /** Also run gradgradcheck (default true). */
+  second?: boolean;
+  eps?: number;
+  atol?: number;
+}
+
+/** Checks every case in a group with gradcheck and (unless turned off) gradgradcheck. */
+function group(title: string, cases: Record<string, Case>): void {
+  describe(title, () => {
+    for (const [name, c] of Object.entries(cases)) {
+      it(name, () => {
+        const opts = { eps: c.eps, atol: c.atol };
+        expect(gradcheck(c.fn, c.inputs, opts)).toBe(true);
+        if (c.second !== false) expect(gradgradcheck(c.fn, c.inputs, opts)).toBe(true);
+      });
+    }
+  });
+}
+
+group('element-wise unary', {
+  neg: { fn: neg, inputs: [r(3, 4)] },
+  exp: { fn: exp, inputs: [r(3, 4)] },
+  log: { fn: log, inputs: [pos(3, 4)] },
+  log1p: { fn: log1p, inputs: [pos(3, 4)] },
+  sqrt: { fn: sqrt, inputs: [pos(3, 4)] },
+  rsqrt: { fn: rsqrt, inputs: [pos(3, 4)] },
+  square: { fn: square, inputs: [r(3, 4)] },
+  reciprocal: { fn: reciprocal, inputs: [away(3, 4)] },
+  abs: { fn: abs, inputs: [away(3, 4)] },
+  sigmoid: { fn: sigmoid, inputs: [r(3, 4).mul(3)] },
+  tanh: { fn: tanh, inputs: [r(3, 4).mul(2)] },
+  relu: { fn: relu, inputs: [away(3, 4)] },
+  erf: { fn: erf, inputs: [r(3, 4)] },
+  sin: { fn: sin, inputs: [r(3, 4)] },
+  cos: { fn: cos, inputs: [r(3, 4)] },
+  silu: { fn: silu, inputs: [r(3, 4)] },
+  gelu: { fn: (x) => gelu(x), inputs: [r(3, 4).mul(2)] },
+  geluTanh: { fn: (x) => gelu(x, 'tanh'), inputs: [r(3, 4).mul(2)] },
+  softplus: { fn: (x) => softplus(x), inputs: [r(3, 4).mul(3)] },
+  softplusThreshold: {
+    fn: (x) => softplus(x, 2, 5),
+    inputs: [tensor([-3, -0.7, 0.3, 1.2, 2, 2.9, 3.2, 6], f64)],
+  },
+  elu: { fn: (x) => elu(x, 0.7), inputs: [away(3, 4)] },
+  leakyRelu: { fn: (x) => leakyRelu(x, 0.2), inputs: [away(3, 4)] },
+  clamp: { fn: (x) => clamp(x, -0.5, 1), inputs: [tensor([-2, -0.9, -0.3, 0.1, 0.4, 0.8, 1.3, 2.5], f64)] },
+  clone: { fn: clone, inputs: [r(3, 4)] },
+  // A float32 round trip loses ~1e-7 relative: a large step keeps the finite differences of this linear map exact.
+  castRoundTrip: { fn: (x) => cast(cast(x, 'float32'), 'float64'), inputs: [r(3, 4)], eps: 1e-2, atol: 1e-4 },
+});
+
+group('element-wise binary, with broadcasting', {
+  add: { fn: add, inputs: [r(3, 1), r(1, 4)] },
+  sub: { fn: sub, inputs: [r(2, 3, 4), r(4)] },
+  mul: { fn: mul, inputs: [r(3, 4), r(3, 1)] },
+  mulScalar: { fn: (x) => mul(x, 2.5), inputs: [r(2, 3)] },
+  div: { fn: div, inputs: [r(3, 4), away(4)] },
+  divNumberLeft: { fn: (x) => div(1.5, x), inputs: [away(2, 3)] },
+  pow: { fn: pow, inputs: [pos(3, 4), r(3, 4)] },
+  powBroadcast: { fn: pow, inputs: [pos(3, 1), r(4)] },
+  powScalarExponent: { fn: (x) => pow(x, 3), inputs: [r(3, 4)] },
+  powScalarBase: { fn: (x) => pow(2, x), inputs: [r(3, 4)] },
+  maximum: { fn: maximum, inputs: [distinct(3, 4), distinct(1, 4).add(0.05)] },
+  minimum: { fn: minimum, inputs: [distinct(3, 4), distinct(3, 1).add(0.05)] },
+  where: {
+    fn: (a, b) => where(tensor([[true, false, true, false]], { dtype: 'bool' }), a, b),
+    inputs: [r(3, 4), r(3, 1)],
+  },
+});
+
+group('reductions', {
+  sumAll: { fn: (x) => sum(x), inputs: [r(2, 3, 4)] },
+  sumDims: { fn: (x) => sum(x, [0, 2], true), inputs: [r(2, 3, 4)] },
+  mean: { fn: (x) => mean(x, 1), inputs: [r(2, 3, 4)] },
+  maxDim: { fn: (x) => max(x, 1), inputs: [distinct(2, 3, 4)] },
+  maxAll: { fn: (x) => max(x), inputs: [distinct(3, 4)] },
+  minDims: { fn: (x) => min(x, [0, 2], true), inputs: [distinct(2, 3, 4)] },
+  variance: { fn: (x) => variance(x, 1), inputs: [r(2, 3, 4)] },
+  varianceAll: { fn: (x) => variance(x, null, { correction: 0 }), inputs: [r(3, 4)] },
+  std: { fn: (x) => std(x, [0, 2], { keepdim: true }), inputs: [r(2, 3, 4)] },
+  logsumexp: { fn: (x) => logsumexp(x, [0, 2]), inputs: [r(2, 3, 4)] },
+  softmax: { fn: (x) => softmax(x, -1), inputs: [r(3, 5)] },
+  softmaxDim0: { fn: (x) => softmax(x, 0), inputs: [r(3, 5).mul(3)] },
+  logSoftmax: { fn: (x) => logSoftmax(x, 1), inputs: [r(3, 5)] },
+});
+
+group('matrix products', {
+  matmul1d1d: { fn: matmul, inputs: [r(4), r(4)] },
+  matmul1d2d: { fn: matmul, inputs: [r(4), r(4, 3)] },
+  matmul2d1d: { fn: matmul, inputs: [r(3, 4), r(4)] },
+  matmul2d2d: { fn: matmul, inputs: [r(3, 4), r(4, 2)] },
+  matmulBroadcastBatch: { fn: matmul, inputs: [r(2, 1, 3, 4), r(3, 4, 2)] },
+  matmul1d3d: { fn: matmul, inputs: [r(4), r(2, 4, 3)] },
+  mm: { fn: mm, inputs: [r(3, 4), r(4, 2)] },
+  bmm: { fn: bmm, inputs: [r(2, 3, 4), r(2, 4, 2)] },
+  matmulTA: { fn: (a, b) => matmulT(a, b, true, false), inputs: [r(4, 3), r(4, 2)] },
+  matmulTB: { fn: (a, b) => matmulT(a, b, false, true), inputs: [r(2, 3, 4), r(2, 4)] },
+  matmulTAB: { fn: (a, b) => matmulT(a, b, true, true), inputs: [r(2, 4, 3), r(1, 2, 4)] },
+});
+
+group('shape', {
+  reshape: { fn: (x) => reshape(x, [4, -1]), inputs: [r(2, 3, 4)] },
+  flatten: { fn: (x) => flatten(x, 1), inputs: [r(2, 3, 4)] },
+  unflatten: { fn: (x) => unflatten(x, 1, [2, 3]), inputs: [r(2, 6)] },
+  squeeze: { fn: (x) => squeeze(x, 0), inputs: [r(1, 3, 1)] },
+  unsqueeze: { fn: (x) => unsqueeze(x, 1), inputs: [r(3, 2)] },
+  permute: { fn: (x) => permute(x, [2, 0, 1]), inputs: [r(2, 3, 4)] },
+  transpose: { fn: (x) => transpose(x, 0, 2), inputs: [r(2, 3, 4)] },
+  t: { fn: t, inputs: [r(3, 4)] },
+  expand: { fn: (x) => expand(x, [2, 3, 4]), inputs: [r(3, 1)] },
+  broadcastTo: { fn: (x) => broadcastTo(x, [2, 4]), inputs: [r(4)] },
+  sliceStep: { fn: (x) => slice(x, 1, 1, 6, 2), inputs: [r(3, 7)] },
+  narrow: { fn: (x) => narrow(x, 0, 1, 2), inputs: [r(4, 3)] },
+  select: { fn: (x) => select(x, 1, -1), inputs: [r(3, 4)] },
+  cat: { fn: (a, b, c) => cat([a, b, c], 1), inputs: [r(2, 1), r(2, 3), r(2, 2)] },
+  stack: { fn: (a, b) => stack([a, b], 2), inputs: [r(2, 3), r(2, 3)] },
+  split: { fn: (x) => stack(split(x, [1, 3], 1).map((p, i) => sum(p).mul(i + 2))), inputs: [r(3, 4)] },
+  chunk: {
+    fn: (x) =>
+      cat(
+        chunk(x, 3, 1).map((p, i) => p.mul(i + 1)),
+        1,
+      ),
+    inputs: [r(2, 7)],
+  },
+  pad: { fn: (x) => pad(x, [1, 2, 0, 1]), inputs: [r(2, 3)] },
+  padNegativeValue: { fn: (x) => pad(x, [-1, 2, 1, -1], -1.5), inputs: [r(3, 4)] },
+  flip: { fn: (x) => flip(x, [0, 2]), inputs: [r(2, 3, 4)] },
+  repeat: { fn: (x) => repeat(x, [2, 1, 3]), inputs: [r(2, 3)] },
+});
+
+group('indexing', {
+  indexSelect: { fn: (x) => indexSelect(x, 1, idx([3, 0, 3, 1])), inputs: [r(3, 4)] },
+  gather: {
+    fn: (x) =>
+      gather(
+        x,
+        1,
+        idx([
+          [0, 3, 3],
+          [1, 0, 2],
+        ]),
+      ),
+    inputs: [r(3, 4)],
+  },
+  scatterAdd: {
+    fn: (x, s) =>
+      scatterAdd(
+        x,
+        0,
+        idx([
+          [0, 1, 0],
+          [2, 2, 1],
+        ]),
+        s,
+      ),
+    inputs: [r(3, 4), r(2, 3)],
+  },
+  indexAdd: { fn: (x, s) => indexAdd(x, 0, idx([1, 2, 1]), s), inputs: [r(3, 4), r(3, 4)] },
+  embedding: {
+    fn: (w) =>
+      embedding(
+        idx([
+          [1, 0],
+          [3, 3],
+        ]),
+        w,
+      ),
+    inputs: [r(4, 3)],
+  },
+  // embedding with paddingIdx is left out on purpose: the padding row's output depends on it but, by design (as
+  // in PyTorch), it gets no gradient. ops-parity checks that zero gradient against PyTorch.
+});
+
+group('convolution and pooling', {
+  conv1d: {
+    fn: (x, w, b) => C.conv1d(x, w, b, { stride: 2, padding: 1, dilation: 2, groups: 2 }),
+    inputs: [r(2, 4, 9), r(4, 2, 3), r(4)],
+  },
+  conv1dSame: { fn: (x, w) => C.conv1d(x, w, null, { padding: 'same' }), inputs: [r(1, 2, 7), r(3, 2, 4)] },
+  conv2d: {
+    fn: (x, w, b) => C.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2] }),
+    inputs: [r(2, 2, 5, 4), r(3, 2, 3, 2), r(3)],
+  },
+  conv2dGroupsDilation: {
+    fn: (x, w) => C.conv2d(x, w, null, { groups: 2, dilation: 2, padding: 1 }),
+    inputs: [r(1, 4, 5, 5), r(4, 2, 2, 2)],
+  },
+  conv2dSameUnbatched: { fn: (x, w) => C.conv2d(x, w, null, { padding: 'same' }), inputs: [r(2, 4, 3), r(2, 2, 2, 3)] },
+  convTranspose2d: {
+    fn: (x, w, b) => C.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1, groups: 2 }),
+    inputs: [r(1, 4, 3, 2), r(4, 1, 3, 3), r(2)],
+  },
+  convTranspose2dDilationOutputPadding: {
+    fn: (x, w) => C.convTranspose2d(x, w, null, { dilation: 2, outputPadding: 1, padding: 1 }),
+    inputs: [r(1, 2, 3, 3), r(2, 1, 2, 2)],
+  },
+  maxPool2d: { fn: (x) => C.maxPool2d(x, 2), inputs: [distinct(2, 2, 4, 4)] },
+  maxPool2dPadding: { fn: (x) => C.maxPool2d(x, 3, { stride: 2, padding: 1 }), inputs: [distinct(1, 2, 5, 5)] },
+  maxPool2dDilationCeil: {
+    fn: (x) => C.maxPool2d(x, 2, { stride: 2, dilation: 2, ceilMode: true, padding: 1 }),
+    inputs: [distinct(1, 1, 6, 5)],
+  },
+  avgPool2d: { fn: (x) => C.avgPool2d(x, 3, { stride: 2, padding: 1 }), inputs: [r(1, 2, 5, 5)] },
+  avgPool2dCeilExclude: {
+    fn: (x) => C.avgPool2d(x, [3, 2], { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+    inputs: [r(1, 1, 6, 5)],
+  },
+  avgPool2dDivisor: { fn: (x) => C.avgPool2d(x, 2, { divisorOverride: 3 }), inputs: [r(2, 4, 4)] },
+  unfold: { fn: (x) => C.unfold(x, [2, 3], { padding: 1, stride: [2, 1], dilation: [1, 2] }), inputs: [r(1, 2, 4, 5)] },
+  fold: {
+    fn: (x) => C.fold(x, [4, 5], [2, 3], { padding: 1, stride: [2, 1], dilation: [1, 2] }),
+    inputs: [r(1, 12, 9)],
+  },
+});
