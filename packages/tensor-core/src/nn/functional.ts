@@ -19,6 +19,16 @@ import { matmul, matmulT } from '../ops/linalg';
 import type { Generator } from '../random';
 import { Tensor } from '../tensor';
 
+export type {
+  AvgPool2dOptions,
+  Conv1dOptions,
+  Conv2dOptions,
+  ConvTranspose2dOptions,
+  MaxPool2dOptions,
+  Pair,
+  UnfoldOptions,
+} from '../ops/conv';
+export { avgPool2d, conv1d, conv2d, convTranspose2d, fold, maxPool2d, unfold } from '../ops/conv';
 export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from '../ops/elementwise';
 export { embedding } from '../ops/indexing';
 export { logSoftmax, softmax } from '../ops/reduce';
