@@ -80,7 +80,21 @@ function build(config: CaseConfig): AnyModule {
     SiLU: () => new nn.SiLU(),
     Softmax: () => new nn.Softmax(n(0)),
     LogSoftmax: () => new nn.LogSoftmax(n(0)),
+    Conv1d: () => new nn.Conv1d(n(0), n(1), n(2), o),
+    Conv2d: () => new nn.Conv2d(n(0), n(1), a[2] as nn.functional.Pair, o),
+    ConvTranspose2d: () => new nn.ConvTranspose2d(n(0), n(1), a[2] as nn.functional.Pair, o),
+    MaxPool2d: () => new nn.MaxPool2d(a[0] as nn.functional.Pair, o),
+    AvgPool2d: () => new nn.AvgPool2d(a[0] as nn.functional.Pair, o),
     MLP: () => new nn.Sequential(new nn.Linear(4, 8), new nn.Tanh(), new nn.Linear(8, 2)),
+    CNN: () =>
+      new nn.Sequential(
+        new nn.Conv2d(1, 4, 3, { padding: 1 }),
+        new nn.BatchNorm2d(4),
+        new nn.ReLU(),
+        new nn.MaxPool2d(2),
+        new nn.Flatten(),
+        new nn.Linear(36, 5),
+      ),
   };
   const factory = make[config.type];
   if (factory === undefined) throw new Error(`no TS module for fixture type ${config.type}`);
@@ -94,7 +108,9 @@ const cases = Object.keys(layers.metadata)
 describe('nn modules match PyTorch', () => {
   it('has fixtures for every layer family', () => {
     const types = new Set(cases.map((c) => (JSON.parse(layers.metadata[c]) as CaseConfig).type));
-    for (const t of ['Linear', 'Bilinear', 'Embedding', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'GELU', 'MLP']) {
+    const families = ['Linear', 'Bilinear', 'Conv1d', 'Conv2d', 'ConvTranspose2d', 'MaxPool2d', 'AvgPool2d'];
+    families.push('Embedding', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'GELU', 'MLP', 'CNN');
+    for (const t of families) {
       expect(types.has(t)).toBe(true);
     }
   });
