@@ -6,6 +6,8 @@
  */
 export type { BackwardOptions, GradOptions } from './autograd/engine';
 export { grad, Node } from './autograd/engine';
+export type { GradcheckOptions } from './autograd/gradcheck';
+export { gradcheck, gradgradcheck } from './autograd/gradcheck';
 export { enableGrad, isGradEnabled, noGrad } from './autograd/mode';
 export type { Primitive, PrimitiveParams } from './autograd/primitives';
 export type { Backend, BinaryOp, MatmulDesc, ReduceOp, UnaryOp, UnfoldDesc } from './backend/backend';
@@ -16,6 +18,16 @@ export { promoteTypes } from './dtype';
 export { TensorError } from './errors';
 export type { Graph, GraphEdge, GraphNode, TraceOptions } from './graph';
 export { traceGraph } from './graph';
+export type {
+  AvgPool2dOptions,
+  Conv1dOptions,
+  Conv2dOptions,
+  ConvTranspose2dOptions,
+  MaxPool2dOptions,
+  Pair,
+  UnfoldOptions,
+} from './ops/conv';
+export { avgPool2d, conv1d, conv2d, convTranspose2d, fold, maxPool2d, unfold } from './ops/conv';
 export * from './ops/creation';
 export {
   abs,

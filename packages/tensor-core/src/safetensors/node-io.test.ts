@@ -87,7 +87,13 @@ describe('readSafetensorsFile / writeSafetensorsFile', () => {
   });
 
   it('is what the @tensorloom/tensor-core/node entry point exports', () => {
-    expect(Object.keys(nodeEntry).sort()).toEqual(['readSafetensorsFile', 'writeFileAtomic', 'writeSafetensorsFile']);
+    expect(Object.keys(nodeEntry).sort()).toEqual([
+      'loadSafetensorsFile',
+      'readSafetensorsFile',
+      'saveSafetensorsFile',
+      'writeFileAtomic',
+      'writeSafetensorsFile',
+    ]);
     expect(nodeEntry.readSafetensorsFile).toBe(readSafetensorsFile);
     expect(nodeEntry.writeFileAtomic).toBe(writeFileAtomic);
     expect(nodeEntry.writeSafetensorsFile).toBe(writeSafetensorsFile);

@@ -1,0 +1,274 @@
+/**
+ * The functional layer under the `nn` modules, after `torch.nn.functional`: stateless functions of tensors
+ * that the modules call from `forward` with their parameters. Everything is composed from tensor ops, so
+ * autograd needs no extra rules here.
+ *
+ * @example
+ * ```ts
+ * import { functional as F } from '@tensorloom/tensor-core/nn';
+ * const h = F.relu(F.linear(x, w1, b1));
+ * ```
+ *
+ * @module
+ */
+import { noGrad } from '../autograd/mode';
+import { isFloating } from '../dtype';
+import { fmtShape, TensorError } from '../errors';
+import { bernoulli } from '../ops/creation';
+import { matmul, matmulT } from '../ops/linalg';
+import type { Generator } from '../random';
+import { Tensor } from '../tensor';
+
+export type {
+  AvgPool2dOptions,
+  Conv1dOptions,
+  Conv2dOptions,
+  ConvTranspose2dOptions,
+  MaxPool2dOptions,
+  Pair,
+  UnfoldOptions,
+} from '../ops/conv';
+export { avgPool2d, conv1d, conv2d, convTranspose2d, fold, maxPool2d, unfold } from '../ops/conv';
+export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from '../ops/elementwise';
+export { embedding } from '../ops/indexing';
+export { logSoftmax, softmax } from '../ops/reduce';
+
+function checkTensor(op: string, x: unknown, what: string): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TensorError(op, `expected ${what} to be a Tensor`);
+}
+
+/**
+ * Applies an affine map to the last dim: `y = x Wᵀ + b`.
+ *
+ * Shapes: `x` `(*, in)`, `weight` `(out, in)`, `bias` `(out)` → `(*, out)`. The product reads `W`
+ * transposed in place (no copy).
+ *
+ * @example
+ * ```ts
+ * linear(ones([8, 3]), randn([4, 3]), zeros([4])).shape // [8, 4]
+ * ```
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor('linear', x, 'input');
+  checkTensor('linear', weight, 'weight');
+  if (weight.ndim !== 2) {
+    throw new TensorError('linear', `weight must be 2-d (out_features, in_features), got ${fmtShape(weight.shape)}`);
+  }
+  const [outF, inF] = weight.shape;
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
+    throw new TensorError(
+      'linear',
+      `input ${fmtShape(x.shape)} must end in in_features=${inF} to match weight ${fmtShape(weight.shape)}`,
+    );
+  }
+  if (bias != null && (bias.ndim !== 1 || bias.shape[0] !== outF)) {
+    throw new TensorError('linear', `bias must have shape (${outF}), got ${fmtShape(bias.shape)}`);
+  }
+  const lead = x.shape.slice(0, -1);
+  const rows = lead.reduce((a, b) => a * b, 1);
+  const x2 = x.reshape([rows, inF]); // (*, in) → (N, in)
+  let y = matmulT(x2, weight, false, true); // (N, in) @ (in, out) → (N, out)
+  if (bias != null) y = y.add(bias); // (N, out) + (out)
+  return y.reshape([...lead, outF]); // (N, out) → (*, out)
+}
+
+/**
+ * Bilinear map `y_k = x1ᵀ W_k x2 + b_k` for each output feature `k`.
+ *
+ * Shapes: `x1` `(*, in1)`, `x2` `(*, in2)` (same leading dims), `weight` `(out, in1, in2)`, `bias` `(out)`
+ * → `(*, out)`.
+ *
+ * @example
+ * ```ts
+ * bilinear(randn([5, 3]), randn([5, 4]), randn([2, 3, 4])).shape // [5, 2]
+ * ```
+ */
+export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor('bilinear', x1, 'input1');
+  checkTensor('bilinear', x2, 'input2');
+  checkTensor('bilinear', weight, 'weight');
+  if (weight.ndim !== 3) {
+    throw new TensorError('bilinear', `weight must be 3-d (out, in1, in2), got ${fmtShape(weight.shape)}`);
+  }
+  const [outF, in1, in2] = weight.shape;
+  const lead = x1.shape.slice(0, -1);
+  const sameLead = x2.ndim === x1.ndim && lead.every((s, i) => s === x2.shape[i]);
+  if (x1.ndim === 0 || x1.shape[x1.ndim - 1] !== in1 || !sameLead || x2.shape[x2.ndim - 1] !== in2) {
+    throw new TensorError(
+      'bilinear',
+      `inputs ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)} must be (*, ${in1}) and (*, ${in2}) with the same leading dims, for weight ${fmtShape(weight.shape)}`,
+    );
+  }
+  if (bias != null && (bias.ndim !== 1 || bias.shape[0] !== outF)) {
+    throw new TensorError('bilinear', `bias must have shape (${outF}), got ${fmtShape(bias.shape)}`);
+  }
+  const rows = lead.reduce((a, b) => a * b, 1);
+  const a = x1.reshape([1, rows, in1]); // (*, in1) → (1, N, in1)
+  const b = x2.reshape([rows, in2]); // (*, in2) → (N, in2)
+  const t = matmul(a, weight); // (1, N, in1) @ (out, in1, in2) → (out, N, in2): x1ᵀ W_k for every k
+  let y = t.mul(b).sum(2).transpose(0, 1); // Σ_j (x1ᵀ W_k)_j x2_j: (out, N) → (N, out)
+  if (bias != null) y = y.add(bias);
+  return y.reshape([...lead, outF]); // (N, out) → (*, out)
+}
+
+/** Options of {@link dropout}. */
+export interface DropoutOptions {
+  /** Where the random mask comes from (default: the global generator). */
+  generator?: Generator;
+}
+
+/**
+ * Inverted dropout: in training, zeroes each element with probability `p` and scales the survivors by
+ * `1 / (1 - p)`, so the expected value is unchanged and evaluation needs no rescaling. Out of training
+ * (or with `p = 0`) it returns `x` itself; `p = 1` gives zeros.
+ *
+ * Shapes: any → the same.
+ *
+ * @example
+ * ```ts
+ * dropout(ones([4]), 0.5, true, { generator: new Generator(0) }) // e.g. [2, 0, 2, 2]
+ * ```
+ */
+export function dropout(x: Tensor, p = 0.5, training = true, options: DropoutOptions = {}): Tensor {
+  checkTensor('dropout', x, 'input');
+  if (!(p >= 0 && p <= 1))
+    throw new TensorError('dropout', `dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!training || p === 0) return x;
+  if (!isFloating(x.dtype)) throw new TensorError('dropout', `expected a floating-point input, got ${x.dtype}`);
+  if (p === 1) return x.mul(0);
+  const keep = bernoulli(1 - p, { shape: x.shape, dtype: x.dtype, generator: options.generator });
+  return x.mul(keep.mul(1 / (1 - p)));
+}
+
+/**
+ * Layer normalisation over the last `normalizedShape.length` dims (Ba et al., 2016):
+ * `y = (x - E[x]) / √(Var[x] + eps) · weight + bias`, with the biased variance.
+ *
+ * Shapes: `x` `(*, ...normalizedShape)`, `weight` and `bias` `normalizedShape` → same as `x`.
+ *
+ * @example
+ * ```ts
+ * layerNorm(randn([2, 5, 8]), [8], ones([8]), zeros([8])).shape // [2, 5, 8]
+ * ```
+ */
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps = 1e-5,
+): Tensor {
+  checkTensor('layerNorm', x, 'input');
+  const k = normalizedShape.length;
+  const tail = x.shape.slice(x.ndim - k);
+  if (k === 0 || x.ndim < k || tail.some((s, i) => s !== normalizedShape[i])) {
+    throw new TensorError(
+      'layerNorm',
+      `input ${fmtShape(x.shape)} must end in normalized_shape ${fmtShape(normalizedShape)}`,
+    );
+  }
+  for (const [name, p] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
+    if (p != null && (p.ndim !== k || p.shape.some((s, i) => s !== normalizedShape[i]))) {
+      throw new TensorError(
+        'layerNorm',
+        `${name} must have shape ${fmtShape(normalizedShape)}, got ${fmtShape(p.shape)}`,
+      );
+    }
+  }
+  const axes = normalizedShape.map((_, i) => x.ndim - k + i);
+  const centered = x.sub(x.mean(axes, true)); // (*, ...normalizedShape)
+  const variance = centered.square().mean(axes, true); // (*, 1, ..., 1)
+  let y = centered.mul(variance.add(eps).rsqrt());
+  if (weight != null) y = y.mul(weight); // broadcasts over the leading dims
+  if (bias != null) y = y.add(bias);
+  return y;
+}
+
+/**
+ * Batch normalisation over the channel dim 1 (Ioffe & Szegedy, 2015):
+ * `y = (x - mean) / √(var + eps) · weight + bias`, per channel.
+ *
+ * In training (or without running statistics) `mean` and `var` are the batch's, taken over every dim but
+ * the channel dim with the biased variance, and the running statistics (if given) are updated in place,
+ * without recording: `running = (1 - momentum) · running + momentum · batch`, where the batch variance in
+ * this update is the unbiased one (`n / (n - 1)` times), as in PyTorch. For a cumulative average pass
+ * `momentum = 1 / numBatchesSeen` (what `BatchNorm` does with `momentum: null`). Out of training the
+ * running statistics are used.
+ *
+ * Shapes: `x` `(N, C)` or `(N, C, *)`; `runningMean`, `runningVar`, `weight`, `bias` `(C)` → same as `x`.
+ *
+ * @example
+ * ```ts
+ * const rm = zeros([3]), rv = ones([3]);
+ * batchNorm(randn([8, 3, 4, 4]), rm, rv, null, null, true); // rm, rv now moved 10% toward the batch
+ * ```
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  training = false,
+  momentum = 0.1,
+  eps = 1e-5,
+): Tensor {
+  checkTensor('batchNorm', x, 'input');
+  if (x.ndim < 2) throw new TensorError('batchNorm', `expected an input of shape (N, C, *), got ${fmtShape(x.shape)}`);
+  const c = x.shape[1];
+  for (const [name, p] of [
+    ['running_mean', runningMean],
+    ['running_var', runningVar],
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
+    if (p != null && (p.ndim !== 1 || p.shape[0] !== c)) {
+      throw new TensorError(
+        'batchNorm',
+        `${name} must have shape (${c}) for input ${fmtShape(x.shape)}, got ${fmtShape(p.shape)}`,
+      );
+    }
+  }
+  if ((runningMean === null) !== (runningVar === null)) {
+    throw new TensorError('batchNorm', 'running_mean and running_var must both be given or both be null');
+  }
+  const axes = x.shape.map((_, i) => i).filter((i) => i !== 1); // every dim but the channels
+  const perChannel = x.shape.map((s, i) => (i === 1 ? s : 1)); // (1, C, 1, ..., 1), broadcasts against x
+  let mean: Tensor;
+  let variance: Tensor;
+  if (training || runningMean === null || runningVar === null) {
+    const n = x.size / c;
+    if (n <= 1) {
+      throw new TensorError(
+        'batchNorm',
+        `expected more than 1 value per channel when training, got input size ${fmtShape(x.shape)}`,
+      );
+    }
+    mean = x.mean(axes, true); // (1, C, 1, ...)
+    variance = x.sub(mean).square().mean(axes, true); // biased, (1, C, 1, ...)
+    if (training && runningMean !== null && runningVar !== null) {
+      const rm = runningMean;
+      const rv = runningVar;
+      noGrad(() => {
+        const batchMean = mean.detach().reshape([c]).to(rm.dtype);
+        const unbiased = variance
+          .detach()
+          .reshape([c])
+          .mul(n / (n - 1))
+          .to(rv.dtype);
+        rm.mul_(1 - momentum).add_(batchMean.mul(momentum));
+        rv.mul_(1 - momentum).add_(unbiased.mul(momentum));
+      });
+    }
+  } else {
+    mean = runningMean.reshape(perChannel); // (C) → (1, C, 1, ...)
+    variance = runningVar.reshape(perChannel);
+  }
+  let y = x.sub(mean).mul(variance.add(eps).rsqrt());
+  if (weight != null) y = y.mul(weight.reshape(perChannel));
+  if (bias != null) y = y.add(bias.reshape(perChannel));
+  return y;
+}

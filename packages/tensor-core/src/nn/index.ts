@@ -1,0 +1,49 @@
+/**
+ * `nn`: modules with PyTorch's names and state-dict keys, over a functional layer.
+ *
+ * - {@link Module}, {@link Parameter}, {@link Buffer}: the module system (fields are walked to find
+ *   parameters, buffers and children; `stateDict`/`loadStateDict` use PyTorch's keys);
+ * - containers {@link Sequential}, {@link ModuleList}, {@link ModuleDict};
+ * - layers: {@link Linear}, {@link Bilinear}, {@link Conv1d}, {@link Conv2d}, {@link ConvTranspose2d},
+ *   {@link MaxPool2d}, {@link AvgPool2d}, {@link Embedding}, {@link LayerNorm}, {@link BatchNorm1d},
+ *   {@link BatchNorm2d}, {@link Dropout}, {@link Flatten}, {@link Unflatten}, {@link Identity} and the
+ *   activations;
+ * - `init`: weight initialisation (`kaimingUniform_`, `xavierNormal_`, `orthogonal_`, …);
+ * - `functional`: the stateless functions the layers call (`linear`, `conv2d`, `maxPool2d`, `layerNorm`,
+ *   `batchNorm`, `dropout`, …).
+ *
+ * @example
+ * ```ts
+ * import { nn } from '@tensorloom/tensor-core';
+ * const model = new nn.Sequential(new nn.Linear(2, 16), new nn.ReLU(), new nn.Linear(16, 1));
+ * const y = model.forward(x);
+ * ```
+ *
+ * @module
+ */
+export { ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh } from './activation';
+export type { TensorModule } from './container';
+export { ModuleDict, ModuleList, Sequential } from './container';
+export type { Conv1dModuleOptions, Conv2dModuleOptions, ConvTranspose2dModuleOptions } from './conv';
+export { Conv1d, Conv2d, ConvBase, ConvTranspose2d } from './conv';
+export type { DropoutModuleOptions } from './dropout';
+export { Dropout } from './dropout';
+export { Flatten, Unflatten } from './flatten';
+export * as functional from './functional';
+export * as init from './init';
+export type { LinearOptions } from './linear';
+export { Bilinear, Identity, Linear } from './linear';
+export type {
+  BufferOptions,
+  LayerOptions,
+  LoadStateDictOptions,
+  LoadStateDictResult,
+  StateDictLike,
+  StateDictOptions,
+} from './module';
+export { Buffer, Module, Parameter } from './module';
+export type { BatchNormOptions, LayerNormOptions } from './normalization';
+export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm } from './normalization';
+export { AvgPool2d, MaxPool2d } from './pooling';
+export type { EmbeddingOptions, FromPretrainedOptions } from './sparse';
+export { Embedding } from './sparse';
