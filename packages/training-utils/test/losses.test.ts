@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorloom/tensor-core';
+import { gradcheck, type Tensor } from '@tensorloom/tensor-core';
 import {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
@@ -12,7 +12,7 @@ import {
   smoothL1Loss,
 } from '@tensorloom/training-utils';
 import { describe, expect, it } from 'vitest';
-import { loadFixture, numericalGrad } from './helpers';
+import { loadFixture } from './helpers';
 
 /** One loss evaluation recorded by generate.py. */
 interface LossCase {
@@ -66,9 +66,9 @@ describe('losses match PyTorch 1.13: value, gradient, and a float64 gradient che
       out.mul(gradOutput).sum().backward();
       expect(x.grad as Tensor, 'gradient').toBeAllclose(tensors[c.grad], tol);
 
-      if (float64) {
-        const numerical = numericalGrad(() => LOSSES[c.fn](inputs, c.options).mul(gradOutput).sum(), x);
-        expect(x.grad as Tensor, 'finite differences').toBeAllclose(numerical, { rtol: 1e-5, atol: 1e-7 });
+      if (float64 && c.gradOf) {
+        const wrt = c.gradOf;
+        expect(gradcheck((v) => LOSSES[c.fn]({ ...inputs, [wrt]: v }, c.options), [x])).toBe(true);
       }
     });
   }
