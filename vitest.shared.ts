@@ -7,13 +7,14 @@ import { defineConfig } from 'vitest/config';
  * with TENSORLOOM_DIST=1 they resolve to the built `dist/` instead, which CI
  * runs once to test what is published.
  */
-export function tensorloomVitestConfig(pkgDir: string, selfName: string) {
+export function tensorloomVitestConfig(pkgDir: string, selfName?: string) {
   const dist = process.env.TENSORLOOM_DIST === '1';
   const self = fileURLToPath(new URL(dist ? './dist/index.js' : './src/index.ts', pkgDir));
+  const alias = selfName ? [{ find: new RegExp(`^${selfName}$`), replacement: self }] : [];
   return defineConfig({
     resolve: {
       conditions: dist ? ['import', 'module', 'default'] : ['tensorloom-source', 'import', 'module', 'default'],
-      alias: [{ find: new RegExp(`^${selfName}$`), replacement: self }],
+      alias,
     },
     ssr: { resolve: { conditions: dist ? [] : ['tensorloom-source'] } },
     test: {

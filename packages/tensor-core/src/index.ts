@@ -14,6 +14,8 @@ export { jsBackend } from './backend/js/index';
 export type { DType, TypedArray } from './dtype';
 export { promoteTypes } from './dtype';
 export { TensorError } from './errors';
+export type { Graph, GraphEdge, GraphNode, TraceOptions } from './graph';
+export { traceGraph } from './graph';
 export * from './ops/creation';
 export {
   abs,
@@ -87,6 +89,16 @@ export {
 } from './ops/shape';
 export type { GeneratorState } from './random';
 export { defaultGenerator, Generator, manualSeed } from './random';
+export type { RawTensor, SafetensorsContents, SafetensorsDType } from './safetensors/format';
+export {
+  decodeTensorData,
+  encodeTensorData,
+  parseSafetensors,
+  SafetensorsError,
+  serializeSafetensors,
+} from './safetensors/format';
+export type { LoadedSafetensors } from './safetensors/tensors';
+export { loadSafetensors, saveSafetensors } from './safetensors/tensors';
 export type { Shape } from './shape';
 export { broadcastShapes } from './shape';
 export type { NestedArray, TensorLike } from './tensor';

@@ -66,7 +66,11 @@ export class Generator {
 
   /** A copy of the current state. */
   getState(): GeneratorState {
-    return { algorithm: 'xoshiro128**', seed: this.seed, words: [this.s0, this.s1, this.s2, this.s3] };
+    return {
+      algorithm: 'xoshiro128**',
+      seed: this.seed,
+      words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0],
+    };
   }
 
   /** Restores a state from {@link Generator.getState}. */

@@ -122,6 +122,7 @@ function propagate(
   seeds: readonly Tensor[],
   opts: BackwardOptions,
   onLeaf: ((t: Tensor, g: Tensor) => void) | null,
+  keep: ReadonlySet<Tensor> | null,
 ): Map<Tensor, Tensor> {
   const createGraph = opts.createGraph ?? false;
   const retain = opts.retainGraph ?? createGraph;
@@ -159,6 +160,8 @@ function propagate(
         accumulate(grads, x, gi);
       }
       if (!retain) node.freed = true;
+      // This output's gradient has been passed on; drop it so long chains do not hold every gradient at once.
+      if (keep === null || !keep.has(node.output)) grads.delete(node.output);
     }
   } finally {
     setGradEnabled(prev);
@@ -196,10 +199,16 @@ export function backward(root: Tensor, gradient: Tensor | undefined, opts: Backw
     throw new TensorError('backward', 'this tensor does not require grad and has no grad_fn: nothing to differentiate');
   }
   const seed = seedFor('backward', root, gradient);
-  propagate([root], [seed], opts, (t, g) => {
-    const stored = opts.createGraph ? g : g.detach();
-    t.grad = t.grad === null ? stored : t.grad.add(stored);
-  });
+  propagate(
+    [root],
+    [seed],
+    opts,
+    (t, g) => {
+      const stored = opts.createGraph ? g : g.detach();
+      t.grad = t.grad === null ? stored : t.grad.add(stored);
+    },
+    null,
+  );
 }
 
 /** Options of {@link grad}. */
@@ -237,7 +246,7 @@ export function grad(
     if (!x.requiresGrad) throw new TensorError('grad', `input ${i} does not require grad`);
   });
   const seeds = outs.map((o, i) => seedFor('grad', o, opts.gradOutputs?.[i]));
-  const grads = propagate(outs, seeds, opts, null);
+  const grads = propagate(outs, seeds, opts, null, new Set(ins));
   return ins.map((x, i) => {
     const g = grads.get(x);
     if (g === undefined) {

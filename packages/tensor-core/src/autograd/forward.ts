@@ -2,7 +2,7 @@ import type { UnaryOp } from '../backend/backend';
 import { getBackend } from '../backend/backend';
 import type { DType } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
-import { broadcastShapes, broadcastStrides, checkAllocation, shapeSize, stridesOf } from '../shape';
+import { broadcastShapes, broadcastStrides, checkAllocation, shapeSize, shapesEqual, stridesOf } from '../shape';
 import { Tensor } from '../tensor';
 import type { Primitive, PrimitiveParams, UnfoldParams } from './primitives';
 
@@ -23,8 +23,7 @@ function unaryFwd(op: UnaryOp) {
 
 function binaryFwd(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum') {
   return ([a, b]: Tensor[]): Tensor => {
-    const shape =
-      a.shape.length === b.shape.length && a.size === b.size ? a.shape : broadcastShapes(op, a.shape, b.shape);
+    const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(op, a.shape, b.shape);
     const out = empty(shape, a.dtype);
     getBackend().binary(
       op,

@@ -24,8 +24,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     );
   }
   const [x, y] = promotePair('matmul', a, b, 'float32');
-  const xa = x.ndim === 1 ? apply('reshape', [x], { shape: [1, x.shape[0]] }) : x; // (k) → (1, k)
-  const yb = y.ndim === 1 ? apply('reshape', [y], { shape: [y.shape[0], 1] }) : y; // (k) → (k, 1)
+  const xa = x.ndim === 1 ? asMatrix(x, [1, x.shape[0]]) : x; // (k) → (1, k)
+  const yb = y.ndim === 1 ? asMatrix(y, [y.shape[0], 1]) : y; // (k) → (k, 1)
   const ka = xa.shape[xa.ndim - 1];
   const kb = yb.shape[yb.ndim - 2];
   if (ka !== kb) {
@@ -42,6 +42,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     out = apply('reshape', [out], { shape });
   }
   return out;
+}
+
+/** A vector viewed as a matrix. An untracked vector stays a graph leaf, so it keeps its label for `traceGraph`. */
+function asMatrix(v: Tensor, shape: number[]): Tensor {
+  const m = apply('reshape', [v], { shape });
+  if (m.gradFn === null) m.label = v.label;
+  return m;
 }
 
 /**

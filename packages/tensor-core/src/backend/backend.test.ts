@@ -1,0 +1,214 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Generator } from '../random';
+import type { Backend, UnfoldDesc } from './backend';
+import { jsBackend } from './js/index';
+
+/**
+ * The contract every backend must meet, checked against plain reference loops. A new backend (WebAssembly,
+ * threads) joins the list below and must pass unchanged.
+ */
+const backends: Backend[] = [jsBackend];
+
+function randArray(n: number, seed: number, f64 = false): Float32Array | Float64Array {
+  const out = f64 ? new Float64Array(n) : new Float32Array(n);
+  new Generator(seed).fillNormal(out);
+  return out;
+}
+
+function refMatmul(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  n: number,
+  k: number,
+  tA: boolean,
+  tB: boolean,
+) {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[tA ? p * m + i : i * k + p] * b[tB ? j * k + p : p * n + j];
+      out[i * n + j] = s;
+    }
+  }
+  return out;
+}
+
+describe.each(backends.map((b) => [b.name, b] as const))('backend %s', (_name, be) => {
+  it('matmul matches the reference for every transpose combination and ragged sizes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 37 }),
+        fc.integer({ min: 1, max: 37 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        (m, n, k, tA, tB, f64) => {
+          const a = randArray(m * k, m * 7 + k, f64);
+          const b = randArray(k * n, n * 13 + k, f64);
+          const out = be.alloc(f64 ? 'float64' : 'float32', m * n);
+          be.matmul(a, b, out, {
+            m,
+            n,
+            k,
+            transA: tA,
+            transB: tB,
+            batchShape: [],
+            aBatchStrides: [],
+            bBatchStrides: [],
+          });
+          expect(out).toBeAllclose(refMatmul(a, b, m, n, k, tA, tB), {
+            rtol: f64 ? 1e-12 : 1e-4,
+            atol: f64 ? 1e-12 : 1e-4,
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('matmul broadcasts batch dims through strides (large enough for the packed path)', () => {
+    const m = 70;
+    const n = 45;
+    const k = 130;
+    const a = randArray(2 * m * k, 1);
+    const b = randArray(k * n, 2);
+    const out = be.alloc('float32', 2 * 3 * m * n);
+    // a: (2, 1, m, k), b: (k, n) broadcast to batch (2, 3)
+    be.matmul(a, b, out, {
+      m,
+      n,
+      k,
+      transA: false,
+      transB: false,
+      batchShape: [2, 3],
+      aBatchStrides: [m * k, 0],
+      bBatchStrides: [0, 0],
+    });
+    for (let i = 0; i < 2; i++) {
+      const ref = refMatmul(a.subarray(i * m * k), b, m, n, k, false, false);
+      for (let j = 0; j < 3; j++)
+        expect(out.subarray((i * 3 + j) * m * n, (i * 3 + j + 1) * m * n)).toBeAllclose(ref, {
+          rtol: 1e-4,
+          atol: 1e-4,
+        });
+    }
+  });
+
+  it('reduces the middle axis of (outer, r, inner) for every op', () => {
+    const x = Float64Array.from({ length: 2 * 3 * 4 }, (_, i) => ((i * 7) % 11) - 5);
+    for (const op of ['sum', 'max', 'min', 'prod'] as const) {
+      const out = new Float64Array(8);
+      be.reduce(op, x, 2, 3, 4, out);
+      const ref = new Float64Array(8);
+      for (let o = 0; o < 2; o++) {
+        for (let i = 0; i < 4; i++) {
+          const vals = [0, 1, 2].map((j) => x[(o * 3 + j) * 4 + i]);
+          ref[o * 4 + i] =
+            op === 'sum'
+              ? vals.reduce((p, v) => p + v)
+              : op === 'prod'
+                ? vals.reduce((p, v) => p * v)
+                : op === 'max'
+                  ? Math.max(...vals)
+                  : Math.min(...vals);
+        }
+      }
+      expect(out).toBeAllclose(ref);
+    }
+    const nanRow = new Float32Array([1, Number.NaN, 3]);
+    const o = new Float32Array(1);
+    be.reduce('max', nanRow, 1, 3, 1, o);
+    expect(Number.isNaN(o[0])).toBe(true);
+  });
+
+  it('copy walks negative and zero strides (flip, broadcast) and accumulates', () => {
+    const src = new Float32Array([1, 2, 3, 4, 5, 6]); // (2, 3)
+    const dst = new Float32Array(6);
+    be.copy(src, 5, [-3, -1], dst, 0, [3, 1], [2, 3], false); // flip both dims
+    expect(Array.from(dst)).toEqual([6, 5, 4, 3, 2, 1]);
+    const row = new Float32Array([1, 2, 3]);
+    const acc = new Float32Array(6).fill(1);
+    be.copy(row, 0, [0, 1], acc, 0, [3, 1], [2, 3], true); // broadcast add
+    expect(Array.from(acc)).toEqual([2, 3, 4, 2, 3, 4]);
+  });
+
+  it('unfold and fold are adjoint: <unfold(x), y> = <x, fold(y)>', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          c: fc.integer({ min: 1, max: 3 }),
+          h: fc.integer({ min: 3, max: 9 }),
+          w: fc.integer({ min: 3, max: 9 }),
+          kh: fc.integer({ min: 1, max: 3 }),
+          kw: fc.integer({ min: 1, max: 3 }),
+          s: fc.integer({ min: 1, max: 3 }),
+          p: fc.integer({ min: 0, max: 1 }),
+          dl: fc.integer({ min: 1, max: 2 }),
+        }),
+        ({ c, h, w, kh, kw, s, p, dl }) => {
+          const outH = Math.floor((h + 2 * p - dl * (kh - 1) - 1) / s) + 1;
+          const outW = Math.floor((w + 2 * p - dl * (kw - 1) - 1) / s) + 1;
+          if (outH <= 0 || outW <= 0) return;
+          const d: UnfoldDesc = {
+            n: 2,
+            c,
+            h,
+            w,
+            kh,
+            kw,
+            strideH: s,
+            strideW: s,
+            padH: p,
+            padW: p,
+            dilationH: dl,
+            dilationW: dl,
+            outH,
+            outW,
+            padValue: 0,
+          };
+          const x = randArray(2 * c * h * w, 3, true);
+          const y = randArray(2 * c * kh * kw * outH * outW, 4, true);
+          const ux = new Float64Array(y.length);
+          be.unfold(x, d, ux);
+          const fy = new Float64Array(x.length);
+          be.fold(y, d, fy);
+          let lhs = 0;
+          for (let i = 0; i < y.length; i++) lhs += ux[i] * y[i];
+          let rhs = 0;
+          for (let i = 0; i < x.length; i++) rhs += x[i] * fy[i];
+          expect(lhs).toBeCloseTo(rhs, 9);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('gather and scatterAdd are adjoint along an axis', () => {
+    const x = Float64Array.from({ length: 12 }, (_, i) => i); // (3, 4)
+    const index = new Int32Array([3, 0, 1, 1, 2, 2]); // (3, 2) along axis 1
+    const out = new Float64Array(6);
+    be.gather(x, [3, 4], 1, index, [3, 2], out);
+    expect(Array.from(out)).toEqual([3, 0, 5, 5, 10, 10]);
+    const back = new Float64Array(12);
+    be.scatterAdd(back, [3, 4], 1, index, [3, 2], new Float64Array([1, 1, 1, 1, 1, 1]));
+    expect(Array.from(back)).toEqual([1, 0, 0, 1, 0, 2, 0, 0, 0, 0, 2, 0]);
+  });
+
+  it('computes sigmoid without overflow and erf to double precision', () => {
+    const x = new Float64Array([-1000, -20, 0, 20, 1000]);
+    const out = new Float64Array(5);
+    be.unary('sigmoid', x, out);
+    expect(out).toBeAllclose([0, 1 / (1 + Math.exp(20)), 0.5, 1 / (1 + Math.exp(-20)), 1], { rtol: 1e-15, atol: 0 });
+    const e = new Float64Array(4);
+    be.unary('erf', new Float64Array([0.1, 1, 2.5, 4]), e);
+    // Reference values of erf to 16 digits.
+    expect(e).toBeAllclose([0.1124629160182849, 0.8427007929497149, 0.999593047982555, 0.9999999845827421], {
+      rtol: 1e-14,
+      atol: 0,
+    });
+  });
+});
