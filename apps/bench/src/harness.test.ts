@@ -150,7 +150,9 @@ describe('summary table', () => {
   it('formats times and ratios', () => {
     expect(fmtMs(1234.4)).toBe('1234');
     expect(fmtMs(12.345)).toBe('12.3');
-    expect(fmtMs(0.1234)).toBe('0.12');
+    expect(fmtMs(0.1234)).toBe('0.123');
+    expect(fmtMs(0.018934)).toBe('0.0189');
+    expect(fmtMs(7)).toBe('7.00');
     expect(fmtRatio(30, 10)).toBe('3.00x');
     expect(fmtRatio(657, 10)).toBe('65.7x');
     expect(fmtRatio(0.35, 10)).toBe('0.035x');

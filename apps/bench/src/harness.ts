@@ -185,11 +185,10 @@ export function benchLine(r: BenchResult): string {
   return `BENCH ${JSON.stringify(o)}`;
 }
 
-/** Formats milliseconds for the table: 3 significant digits, at most 2 decimals. */
+/** Formats milliseconds for the table: whole ms from 100 up, else 3 significant digits (`0.0189`). */
 export function fmtMs(ms: number): string {
   if (ms >= 100) return ms.toFixed(0);
-  if (ms >= 10) return ms.toFixed(1);
-  return ms.toFixed(2);
+  return ms.toPrecision(3);
 }
 
 /** `other / tensorloom` as e.g. `3.21x`, `65.7x` or `0.048x` (above 1: Tensorloom is faster). */
