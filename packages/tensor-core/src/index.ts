@@ -18,6 +18,7 @@ export { promoteTypes } from './dtype';
 export { TensorError } from './errors';
 export type { Graph, GraphEdge, GraphNode, TraceOptions } from './graph';
 export { traceGraph } from './graph';
+export * as nn from './nn/index';
 export type {
   AvgPool2dOptions,
   Conv1dOptions,
@@ -115,4 +116,3 @@ export type { Shape } from './shape';
 export { broadcastShapes } from './shape';
 export type { NestedArray, TensorLike } from './tensor';
 export { Tensor } from './tensor';
-export * as nn from './nn/index';
