@@ -13,11 +13,12 @@ export type { Primitive, PrimitiveParams } from './autograd/primitives';
 export type { Backend, BinaryOp, MatmulDesc, ReduceOp, UnaryOp, UnfoldDesc } from './backend/backend';
 export { getBackend, setBackend } from './backend/backend';
 export { jsBackend } from './backend/js/index';
-export type { DType, TypedArray } from './dtype';
+export type { DType, DTypeArray, TypedArray } from './dtype';
 export { promoteTypes } from './dtype';
 export { TensorError } from './errors';
 export type { Graph, GraphEdge, GraphNode, TraceOptions } from './graph';
 export { traceGraph } from './graph';
+export * as nn from './nn/index';
 export type {
   AvgPool2dOptions,
   Conv1dOptions,

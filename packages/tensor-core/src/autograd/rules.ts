@@ -71,7 +71,7 @@ export const rules: { [P in Primitive]: Rule<P> } = {
     return [E.mul(g, E.sub(1, E.mul(y, y)))];
   },
   // d relu(x) = [x > 0] dy
-  relu: (g, n) => [E.mul(g, mask(E.gt(n.input(0), 0), g.dtype))],
+  relu: (g, n) => [E.where(E.gt(n.input(0), 0), g, 0)],
   // d erf(x) = 2/√π e^{-x²} dy
   erf: (g, n) => {
     const x = n.input(0);
