@@ -1,4 +1,4 @@
-import { logSoftmax, randn, softmax, type Tensor, TensorError, tensor } from '@tensorloom/tensor-core';
+import { logSoftmax, nn, randn, softmax, type Tensor, TensorError, tensor } from '@tensorloom/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './binary';
 import { crossEntropy, nllLoss } from './classification';
@@ -225,5 +225,29 @@ describe('loss modules', () => {
       klDiv(logSoftmax(x, 1), softmax(y, 1), { reduction: 'batchmean' }),
     );
     same(new GaussianKLDivergence().forward(x, y), gaussianKlDivergence(x, y));
+  });
+
+  it("are nn modules whose weights are buffers under PyTorch's state-dict keys", () => {
+    const w = tensor([1, 2, 3]);
+    expect(new MSELoss()).toBeInstanceOf(nn.Module);
+    expect([...new MSELoss().stateDict().keys()]).toEqual([]);
+    const ce = new CrossEntropyLoss({ weight: w });
+    expect(ce.weight).toBeInstanceOf(nn.Buffer);
+    expect([...ce.stateDict().keys()]).toEqual(['weight']);
+    const bce = new BCEWithLogitsLoss({ weight: w, posWeight: w });
+    expect([...bce.stateDict().keys()]).toEqual(['weight', 'pos_weight']);
+    expect([...new NLLLoss().stateDict().keys()]).toEqual([]); // no weight: nothing saved
+    // Module.to converts the weight along with a model's parameters.
+    expect(ce.to('float64').weight?.dtype).toBe('float64');
+    const logits = randn([2, 3], { dtype: 'float64' });
+    expect(ce.forward(logits, i32([0, 2])).dtype).toBe('float64');
+  });
+
+  it('fit in a Sequential-built model loop like any module', () => {
+    const model = new nn.Sequential(new nn.Linear(3, 2, { dtype: 'float64' }));
+    const criterion = new CrossEntropyLoss();
+    const loss = criterion.forward(model.forward(randn([4, 3], { dtype: 'float64' })), i32([0, 1, 1, 0]));
+    loss.backward();
+    for (const p of model.parameters()) expect(p.grad).not.toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorloom/tensor-core';
+import { nn, type Tensor } from '@tensorloom/tensor-core';
 import type { BCELossOptions, BCEWithLogitsLossOptions } from './binary';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './binary';
 import type { CrossEntropyLossOptions, NLLLossOptions } from './classification';
@@ -10,7 +10,7 @@ import type { HuberLossOptions, SmoothL1LossOptions } from './regression';
 import { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './regression';
 
 /**
- * Mean squared error as a module (PyTorch's `nn.MSELoss`); `forward` calls {@link mseLoss}.
+ * Mean squared error as an `nn.Module` (PyTorch's `nn.MSELoss`); `forward` calls {@link mseLoss}.
  *
  * @example
  * ```ts
@@ -18,11 +18,12 @@ import { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './regression';
  * const loss = criterion.forward(model.forward(x), y);
  * ```
  */
-export class MSELoss {
+export class MSELoss extends nn.Module<[Tensor, Tensor], Tensor> {
   /** `'none'`, `'mean'` (default) or `'sum'`. */
   reduction: Reduction;
 
   constructor(options: ReductionOptions = {}) {
+    super();
     this.reduction = options.reduction ?? 'mean';
   }
 
@@ -33,18 +34,19 @@ export class MSELoss {
 }
 
 /**
- * Mean absolute error as a module (PyTorch's `nn.L1Loss`); `forward` calls {@link l1Loss}.
+ * Mean absolute error as an `nn.Module` (PyTorch's `nn.L1Loss`); `forward` calls {@link l1Loss}.
  *
  * @example
  * ```ts
  * const loss = new L1Loss({ reduction: 'sum' }).forward(pred, target);
  * ```
  */
-export class L1Loss {
+export class L1Loss extends nn.Module<[Tensor, Tensor], Tensor> {
   /** `'none'`, `'mean'` (default) or `'sum'`. */
   reduction: Reduction;
 
   constructor(options: ReductionOptions = {}) {
+    super();
     this.reduction = options.reduction ?? 'mean';
   }
 
@@ -55,20 +57,21 @@ export class L1Loss {
 }
 
 /**
- * Smooth L1 loss as a module (PyTorch's `nn.SmoothL1Loss`); `forward` calls {@link smoothL1Loss}.
+ * Smooth L1 loss as an `nn.Module` (PyTorch's `nn.SmoothL1Loss`); `forward` calls {@link smoothL1Loss}.
  *
  * @example
  * ```ts
  * const loss = new SmoothL1Loss({ beta: 0.5 }).forward(boxes, targetBoxes);
  * ```
  */
-export class SmoothL1Loss {
+export class SmoothL1Loss extends nn.Module<[Tensor, Tensor], Tensor> {
   /** `'none'`, `'mean'` (default) or `'sum'`. */
   reduction: Reduction;
   /** Where the loss turns from quadratic to linear (default 1). */
   beta: number;
 
   constructor(options: SmoothL1LossOptions = {}) {
+    super();
     this.reduction = options.reduction ?? 'mean';
     this.beta = options.beta ?? 1;
   }
@@ -80,20 +83,21 @@ export class SmoothL1Loss {
 }
 
 /**
- * Huber loss as a module (PyTorch's `nn.HuberLoss`); `forward` calls {@link huberLoss}.
+ * Huber loss as an `nn.Module` (PyTorch's `nn.HuberLoss`); `forward` calls {@link huberLoss}.
  *
  * @example
  * ```ts
  * const loss = new HuberLoss({ delta: 2 }).forward(pred, target);
  * ```
  */
-export class HuberLoss {
+export class HuberLoss extends nn.Module<[Tensor, Tensor], Tensor> {
   /** `'none'`, `'mean'` (default) or `'sum'`. */
   reduction: Reduction;
   /** Where the loss turns from quadratic to linear (default 1). */
   delta: number;
 
   constructor(options: HuberLossOptions = {}) {
+    super();
     this.reduction = options.reduction ?? 'mean';
     this.delta = options.delta ?? 1;
   }
@@ -105,7 +109,7 @@ export class HuberLoss {
 }
 
 /**
- * Binary cross-entropy on probabilities as a module (PyTorch's `nn.BCELoss`); `forward` calls
+ * Binary cross-entropy on probabilities as an `nn.Module` (PyTorch's `nn.BCELoss`); `forward` calls
  * {@link binaryCrossEntropy}.
  *
  * @example
@@ -113,15 +117,16 @@ export class HuberLoss {
  * const loss = new BCELoss().forward(sigmoid(logits), labels);
  * ```
  */
-export class BCELoss {
+export class BCELoss extends nn.Module<[Tensor, Tensor], Tensor> {
   /** `'none'`, `'mean'` (default) or `'sum'`. */
   reduction: Reduction;
-  /** Per-element rescaling weight, broadcast to the input (or null). */
-  weight: Tensor | null;
+  /** Per-element rescaling weight, broadcast to the input (or null); a buffer, saved in the state dict. */
+  weight: nn.Buffer | null;
 
   constructor(options: BCELossOptions = {}) {
+    super();
     this.reduction = options.reduction ?? 'mean';
-    this.weight = options.weight ?? null;
+    this.weight = options.weight ? new nn.Buffer(options.weight) : null;
   }
 
   /** `binaryCrossEntropy(input, target)`: input probabilities in [0, 1], target of the same shape. */
@@ -131,7 +136,7 @@ export class BCELoss {
 }
 
 /**
- * Binary cross-entropy on logits as a module (PyTorch's `nn.BCEWithLogitsLoss`); `forward` calls
+ * Binary cross-entropy on logits as an `nn.Module` (PyTorch's `nn.BCEWithLogitsLoss`); `forward` calls
  * {@link binaryCrossEntropyWithLogits}.
  *
  * @example
@@ -140,18 +145,22 @@ export class BCELoss {
  * const loss = criterion.forward(logits, labels);
  * ```
  */
-export class BCEWithLogitsLoss {
+export class BCEWithLogitsLoss extends nn.Module<[Tensor, Tensor], Tensor> {
   /** `'none'`, `'mean'` (default) or `'sum'`. */
   reduction: Reduction;
-  /** Per-element rescaling weight, broadcast to the input (or null). */
-  weight: Tensor | null;
-  /** Weight of the positive term, broadcast to the input (or null). */
-  posWeight: Tensor | null;
+  /** Per-element rescaling weight, broadcast to the input (or null); a buffer, saved in the state dict. */
+  weight: nn.Buffer | null;
+  /**
+   * Weight of the positive term, broadcast to the input (or null): a buffer under PyTorch's name, which is
+   * its state-dict key.
+   */
+  pos_weight: nn.Buffer | null;
 
   constructor(options: BCEWithLogitsLossOptions = {}) {
+    super();
     this.reduction = options.reduction ?? 'mean';
-    this.weight = options.weight ?? null;
-    this.posWeight = options.posWeight ?? null;
+    this.weight = options.weight ? new nn.Buffer(options.weight) : null;
+    this.pos_weight = options.posWeight ? new nn.Buffer(options.posWeight) : null;
   }
 
   /** `binaryCrossEntropyWithLogits(input, target)`; input and target share a shape. */
@@ -159,13 +168,13 @@ export class BCEWithLogitsLoss {
     return binaryCrossEntropyWithLogits(input, target, {
       reduction: this.reduction,
       weight: this.weight,
-      posWeight: this.posWeight,
+      posWeight: this.pos_weight,
     });
   }
 }
 
 /**
- * Cross-entropy on logits as a module (PyTorch's `nn.CrossEntropyLoss`); `forward` calls
+ * Cross-entropy on logits as an `nn.Module` (PyTorch's `nn.CrossEntropyLoss`); `forward` calls
  * {@link crossEntropy}.
  *
  * @example
@@ -174,19 +183,20 @@ export class BCEWithLogitsLoss {
  * const loss = criterion.forward(logits.reshape([-1, vocab]), targets.reshape([-1]));
  * ```
  */
-export class CrossEntropyLoss {
+export class CrossEntropyLoss extends nn.Module<[Tensor, Tensor], Tensor> {
   /** `'none'`, `'mean'` (default) or `'sum'`. */
   reduction: Reduction;
-  /** Weight per class, shape `(C)` (or null). */
-  weight: Tensor | null;
+  /** Weight per class, shape `(C)` (or null); a buffer, saved in the state dict as `weight`. */
+  weight: nn.Buffer | null;
   /** Target value that is ignored (default -100). */
   ignoreIndex: number;
   /** Label smoothing ε in [0, 1] (default 0). */
   labelSmoothing: number;
 
   constructor(options: CrossEntropyLossOptions = {}) {
+    super();
     this.reduction = options.reduction ?? 'mean';
-    this.weight = options.weight ?? null;
+    this.weight = options.weight ? new nn.Buffer(options.weight) : null;
     this.ignoreIndex = options.ignoreIndex ?? -100;
     this.labelSmoothing = options.labelSmoothing ?? 0;
   }
@@ -203,24 +213,25 @@ export class CrossEntropyLoss {
 }
 
 /**
- * Negative log-likelihood as a module (PyTorch's `nn.NLLLoss`); `forward` calls {@link nllLoss}.
+ * Negative log-likelihood as an `nn.Module` (PyTorch's `nn.NLLLoss`); `forward` calls {@link nllLoss}.
  *
  * @example
  * ```ts
  * const loss = new NLLLoss().forward(logSoftmax(logits, 1), labels);
  * ```
  */
-export class NLLLoss {
+export class NLLLoss extends nn.Module<[Tensor, Tensor], Tensor> {
   /** `'none'`, `'mean'` (default) or `'sum'`. */
   reduction: Reduction;
-  /** Weight per class, shape `(C)` (or null). */
-  weight: Tensor | null;
+  /** Weight per class, shape `(C)` (or null); a buffer, saved in the state dict as `weight`. */
+  weight: nn.Buffer | null;
   /** Target value that is ignored (default -100). */
   ignoreIndex: number;
 
   constructor(options: NLLLossOptions = {}) {
+    super();
     this.reduction = options.reduction ?? 'mean';
-    this.weight = options.weight ?? null;
+    this.weight = options.weight ? new nn.Buffer(options.weight) : null;
     this.ignoreIndex = options.ignoreIndex ?? -100;
   }
 
@@ -231,20 +242,21 @@ export class NLLLoss {
 }
 
 /**
- * KL divergence as a module (PyTorch's `nn.KLDivLoss`); `forward` calls {@link klDiv}.
+ * KL divergence as an `nn.Module` (PyTorch's `nn.KLDivLoss`); `forward` calls {@link klDiv}.
  *
  * @example
  * ```ts
  * const loss = new KLDivLoss({ reduction: 'batchmean' }).forward(logSoftmax(x, 1), targetProbs);
  * ```
  */
-export class KLDivLoss {
+export class KLDivLoss extends nn.Module<[Tensor, Tensor], Tensor> {
   /** `'none'`, `'mean'` (default), `'sum'` or `'batchmean'`. */
   reduction: DivergenceReduction;
   /** Whether the target holds log-probabilities (default false). */
   logTarget: boolean;
 
   constructor(options: KLDivLossOptions = {}) {
+    super();
     this.reduction = options.reduction ?? 'mean';
     this.logTarget = options.logTarget ?? false;
   }
@@ -256,18 +268,19 @@ export class KLDivLoss {
 }
 
 /**
- * The VAE's KL term as a module; `forward(mu, logvar)` calls {@link gaussianKlDivergence}.
+ * The VAE's KL term as an `nn.Module`; `forward(mu, logvar)` calls {@link gaussianKlDivergence}.
  *
  * @example
  * ```ts
  * const kl = new GaussianKLDivergence({ reduction: 'batchmean' }).forward(mu, logvar);
  * ```
  */
-export class GaussianKLDivergence {
+export class GaussianKLDivergence extends nn.Module<[Tensor, Tensor], Tensor> {
   /** `'sum'` (default), `'batchmean'`, `'mean'` or `'none'`. */
   reduction: DivergenceReduction;
 
   constructor(options: GaussianKLOptions = {}) {
+    super();
     this.reduction = options.reduction ?? 'sum';
   }
 

@@ -1,4 +1,4 @@
-import { noGrad, randn, type Tensor, TensorError, tensor } from '@tensorloom/tensor-core';
+import { manualSeed, nn, noGrad, randn, type Tensor, TensorError, tensor } from '@tensorloom/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { Adagrad } from './adagrad';
 import { Adam, AdamW } from './adam';
@@ -147,6 +147,33 @@ describe('Optimizer: zeroGrad and step', () => {
     new Adam([a], { lr: 0.1 }).step();
     expect(a.dtype).toBe('float32');
     expect(a).toBeAllclose([0.9, 2.1], { rtol: 1e-6 });
+  });
+});
+
+describe('Optimizer with nn modules', () => {
+  it('fits a linear model from model.parameters(), for every optimizer', () => {
+    manualSeed(0);
+    const x = randn([32, 3], { dtype: 'float64' });
+    const trueW = tensor([[1.5, -2, 0.5]], { dtype: 'float64' });
+    const y = x.matmul(trueW.t()).add(0.3); // (32, 1)
+    for (const make of [
+      (p: Iterable<Tensor>) => new SGD(p, { lr: 0.1, momentum: 0.9 }),
+      (p: Iterable<Tensor>) => new Adam(p, { lr: 0.05 }),
+      (p: Iterable<Tensor>) => new AdamW(p, { lr: 0.05, weightDecay: 0 }),
+      (p: Iterable<Tensor>) => new RMSprop(p, { lr: 0.01 }),
+      (p: Iterable<Tensor>) => new Adagrad(p, { lr: 0.5 }),
+    ]) {
+      const model = new nn.Linear(3, 1, { dtype: 'float64' });
+      const opt = make(model.parameters());
+      const mse = () => model.forward(x).sub(y).square().mean();
+      const initial = mse().item();
+      for (let i = 0; i < 300; i++) {
+        opt.zeroGrad();
+        mse().backward();
+        opt.step();
+      }
+      expect(mse().item(), opt.constructor.name).toBeLessThan(initial * 1e-3);
+    }
   });
 });
 
