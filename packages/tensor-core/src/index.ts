@@ -15,7 +15,7 @@ export { getBackend, setBackend } from './backend/backend';
 export { jsBackend } from './backend/js/index';
 export type { DType, DTypeArray, TypedArray } from './dtype';
 export { promoteTypes } from './dtype';
-export { TensorError } from './errors';
+export { fmtShape, TensorError } from './errors';
 export type { Graph, GraphEdge, GraphNode, TraceOptions } from './graph';
 export { traceGraph } from './graph';
 export * as nn from './nn/index';

@@ -139,6 +139,16 @@ export class Tensor {
     return this;
   }
 
+  /**
+   * Records that this tensor's storage was changed by writing to `data` directly (as fused optimizer loops
+   * do), so autograd rejects a later backward pass through a graph that saved the old values — exactly as
+   * after the in-place methods (`add_`, `copy_`, …), which call this themselves.
+   */
+  markModified(): this {
+    this._version.v++;
+    return this;
+  }
+
   /** Makes a non-leaf tensor keep its `.grad` after `backward()`. */
   retainGrad(): this {
     this._retainGrad = true;

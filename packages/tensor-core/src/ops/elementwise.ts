@@ -306,10 +306,6 @@ function checkInPlace(op: string, t: Tensor, other?: TensorLike): void {
   }
 }
 
-function bump(t: Tensor): void {
-  t._version.v++;
-}
-
 /** @internal `t op= alpha·other` in place, broadcasting `other` to t's shape. */
 export function inPlaceBinary<T extends Tensor>(
   t: T,
@@ -346,7 +342,7 @@ export function inPlaceBinary<T extends Tensor>(
     t.data,
     shape,
   );
-  bump(t);
+  t.markModified();
   return t;
 }
 
@@ -378,7 +374,7 @@ export function inPlaceCopy<T extends Tensor>(t: T, src: TensorLike): T {
         false,
       );
   }
-  bump(t);
+  t.markModified();
   return t;
 }
 
@@ -393,6 +389,6 @@ export function inPlaceClamp<T extends Tensor>(t: T, min?: number | null, max?: 
     // biome-ignore lint/complexity/useMathMinMax: keeps NaN as NaN, like torch.clamp_
     d[i] = v < lo ? lo : v > hi ? hi : v;
   }
-  bump(t);
+  t.markModified();
   return t;
 }

@@ -1,5 +1,4 @@
-import { gather, indexSelect, logSoftmax, Tensor, TensorError, where } from '@tensorloom/tensor-core';
-import { fmtShape } from '../format';
+import { fmtShape, gather, indexSelect, logSoftmax, Tensor, TensorError, where } from '@tensorloom/tensor-core';
 import type { ReductionOptions } from './reduction';
 import { checkFloat, checkReduction } from './reduction';
 

@@ -1,5 +1,4 @@
-import { eq, exp, log, type Tensor, TensorError, where } from '@tensorloom/tensor-core';
-import { fmtShape } from '../format';
+import { eq, exp, fmtShape, log, type Tensor, TensorError, where } from '@tensorloom/tensor-core';
 import { checkFloat, checkReduction, type Reduction, reduce, sameShapeTarget } from './reduction';
 
 /** `'batchmean'` divides the summed loss by the batch size (the first dim), giving the true KL per sample. */

@@ -1,5 +1,4 @@
-import { broadcastShapes, Tensor, TensorError } from '@tensorloom/tensor-core';
-import { fmtShape } from '../format';
+import { broadcastShapes, fmtShape, Tensor, TensorError } from '@tensorloom/tensor-core';
 
 /**
  * How a loss combines its per-element values: `'none'` keeps them (the input's shape, or the target's for

@@ -1,5 +1,4 @@
-import { argmax, Tensor, TensorError } from '@tensorloom/tensor-core';
-import { fmtShape } from '../format';
+import { argmax, fmtShape, Tensor, TensorError } from '@tensorloom/tensor-core';
 
 /** Throws unless `x` is a tensor. */
 function checkTensor(op: string, what: string, x: unknown): asserts x is Tensor {

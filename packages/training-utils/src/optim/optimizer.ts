@@ -1,5 +1,4 @@
-import { enableGrad, noGrad, Tensor, TensorError } from '@tensorloom/tensor-core';
-import { fmtShape } from '../format';
+import { enableGrad, fmtShape, noGrad, Tensor, TensorError } from '@tensorloom/tensor-core';
 
 /** The storage of a floating tensor, the only kind an optimizer updates. */
 export type FloatArray = Float32Array | Float64Array;
@@ -233,7 +232,7 @@ export abstract class Optimizer<H extends object = object> {
           if (grad === null) continue;
           this.checkGrad(param, grad);
           this.updateParam(param, grad, this.stateOf(param), group);
-          markModified(param);
+          param.markModified();
         }
       }
     });
@@ -373,16 +372,6 @@ export abstract class Optimizer<H extends object = object> {
  */
 export function floatData(t: Tensor): FloatArray {
   return t.data as FloatArray;
-}
-
-/**
- * Records that `p`'s storage was changed in place after an update wrote to `p.data` directly, so autograd
- * still rejects a backward pass through a graph that saved the old values (as PyTorch's in-place update
- * bumps the version counter). tensor-core's own in-place ops bump the same counter; it offers no public
- * way to do it after a fused loop, so this reads its internal field in this one place.
- */
-export function markModified(p: Tensor): void {
-  p._version.v++;
 }
 
 /** Throws unless `value` is a finite number ≥ 0 (PyTorch's "Invalid ... value" checks). */
