@@ -42,6 +42,8 @@ tl_ensure_node() {
   fi
   export PATH="$TENSORLOOM_NODE_PREFIX/bin:$PATH"
   hash -r
+  echo "bootstrap: using $TENSORLOOM_NODE_PREFIX/bin/node; to use it (and pnpm, if installed there) in your own shell:" \
+    "export PATH=$TENSORLOOM_NODE_PREFIX/bin:\$PATH"
 }
 
 tl_pnpm_version() {
