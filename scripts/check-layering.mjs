@@ -162,10 +162,11 @@ function packageOf(specifier) {
 }
 
 /**
- * One shortest cycle through each strongly connected group of the graph (Tarjan's algorithm, then a
- * breadth-first search inside the group). A node that imports itself is a cycle of one.
+ * The strongly connected groups of the graph (Tarjan's algorithm): nodes that all reach each other. For
+ * each, its size and one shortest cycle through its first node (a breadth-first search inside the group).
+ * A node that imports itself is a group of one.
  * @param {Map<string, Set<string>>} graph node -> the nodes it points at
- * @returns {string[][]} each cycle as a chain that starts and ends at the same node
+ * @returns {{ size: number, chain: string[] }[]} chain: a cycle that starts and ends at the same node
  */
 export function findCycles(graph) {
   const index = new Map();
@@ -225,16 +226,16 @@ export function findCycles(graph) {
     }
     const chain = [start];
     for (let node = last; node !== null; node = parent.get(node)) chain.push(node);
-    cycles.push(chain.reverse());
+    cycles.push({ size: group.length, chain: chain.reverse() });
   }
-  return cycles.sort((a, b) => a[0].localeCompare(b[0]));
+  return cycles.sort((a, b) => a.chain[0].localeCompare(b.chain[0]));
 }
 
 /**
  * Checks the layering rule on the workspace at `root`.
  * @param {string} root repository root
  * @returns {{ packages: { name: string, where: string, kind: string }[], errors: string[],
- *   fileCycles: { where: string, chain: string[] }[] }}
+ *   fileCycles: { where: string, size: number, chain: string[] }[] }}
  */
 export function checkLayering(root) {
   const workspace = readWorkspace(root);
@@ -301,15 +302,16 @@ export function checkLayering(root) {
         if (complaint) errors.push(`${rel}:${imp.line} imports ${complaint}`);
       }
     }
-    for (const chain of findCycles(fileGraph)) {
+    for (const { size, chain } of findCycles(fileGraph)) {
       fileCycles.push({
         where: pkg.where,
+        size,
         chain: chain.map((f) => path.relative(pkg.dir, f).split(path.sep).join('/')),
       });
     }
   }
 
-  for (const chain of findCycles(packageGraph)) {
+  for (const { chain } of findCycles(packageGraph)) {
     errors.push(`dependency cycle between packages: ${chain.join(' -> ')}`);
   }
 
@@ -320,8 +322,10 @@ export function checkLayering(root) {
 /** The report the command line prints. */
 export function formatReport({ packages, errors, fileCycles }) {
   const lines = [`check-layering: ${packages.length} workspace package(s): ${packages.map((p) => p.where).join(', ')}`];
-  lines.push(`file-level import cycles (informational, not an error): ${fileCycles.length}`);
-  for (const { where, chain } of fileCycles) lines.push(`  ${where}: ${chain.join(' -> ')}`);
+  lines.push(`groups of files that import each other in a cycle (informational, not an error): ${fileCycles.length}`);
+  for (const { where, size, chain } of fileCycles) {
+    lines.push(`  ${where}: ${size} file(s), among them ${chain.join(' -> ')}`);
+  }
   if (errors.length === 0) {
     lines.push('check-layering: OK');
   } else {
