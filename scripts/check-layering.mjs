@@ -249,7 +249,7 @@ export function checkLayering(root) {
     const layer = layerOf(name);
     return layer === Number.POSITIVE_INFINITY ? `${name} (an app)` : `${name} (layer ${layer})`;
   };
-  // Returns a complaint, or null when `from` may use `to`.
+  // What is wrong with `pkg` using `to`, or null when it may.
   const judge = (pkg, to) => {
     if (to === pkg.name) return null;
     if (layerOf(to) === undefined) return `${to}, which is neither in the layer table nor an app in the workspace`;
