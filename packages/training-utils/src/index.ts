@@ -74,3 +74,5 @@ export type { RMSpropHyperparams, RMSpropOptions } from './optim/rmsprop';
 export { RMSprop } from './optim/rmsprop';
 export type { SGDHyperparams, SGDOptions } from './optim/sgd';
 export { SGD } from './optim/sgd';
+export type { Callback, JsonValue, Logs, SchedulerLike, TrainingContext } from './training/callback';
+export { callbackKey } from './training/callback';
