@@ -6,6 +6,37 @@
  *
  * @packageDocumentation
  */
+
+export { checkpointToBlob, downloadCheckpoint } from './checkpoint/browser';
+export type {
+  CheckpointInfo,
+  CheckpointMetadata,
+  CheckpointOptimizerMetadata,
+  CheckpointParts,
+  CheckpointScheduler,
+  CheckpointTargets,
+  LoadCheckpointOptions,
+} from './checkpoint/checkpoint';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_METADATA_KEY,
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  loadCheckpoint,
+  readCheckpointMetadata,
+  saveCheckpoint,
+} from './checkpoint/checkpoint';
+export type { IndexedDBCheckpointOptions, IndexedDBModelCheckpointOptions } from './checkpoint/indexeddb';
+export {
+  deleteCheckpointFromIndexedDB,
+  IndexedDBModelCheckpoint,
+  listCheckpointsInIndexedDB,
+  loadCheckpointFromIndexedDB,
+  saveCheckpointToIndexedDB,
+} from './checkpoint/indexeddb';
+export type { CheckpointMode, ModelCheckpointOptions, ModelCheckpointState } from './checkpoint/model-checkpoint';
+export { ModelCheckpointBase } from './checkpoint/model-checkpoint';
+export { formatCheckpointName } from './checkpoint/template';
 export type { BCELossOptions, BCEWithLogitsLossOptions } from './losses/binary';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './losses/binary';
 export type { CrossEntropyLossOptions, NLLLossOptions } from './losses/classification';
