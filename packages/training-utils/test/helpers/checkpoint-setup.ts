@@ -4,10 +4,15 @@
  * draw comes from a seeded Generator, so two runs with equal state compute equal bits.
  */
 import { Generator, indexSelect, nn, randn, randperm, slice, type Tensor, tensor } from '@tensorloom/tensor-core';
-import { crossEntropy } from '../../src/losses/classification';
-import { Adam } from '../../src/optim/adam';
-import { StepLR } from '../../src/optim/lr-scheduler';
-import type { Callback, JsonValue, Logs, TrainingContext } from '../../src/training/callback';
+import {
+  Adam,
+  type Callback,
+  crossEntropy,
+  type JsonValue,
+  type Logs,
+  StepLR,
+  type TrainingContext,
+} from '@tensorloom/training-utils';
 
 /** A callback with state: counts epochs and keeps the lowest loss, so restoring it is observable. */
 export class LossTracker implements Callback {
