@@ -76,3 +76,5 @@ export type { SGDHyperparams, SGDOptions } from './optim/sgd';
 export { SGD } from './optim/sgd';
 export type { Callback, JsonValue, Logs, SchedulerLike, TrainingContext } from './training/callback';
 export { callbackKey } from './training/callback';
+export type { EarlyStoppingOptions } from './training/early-stopping';
+export { EarlyStopping, inferMode } from './training/early-stopping';
