@@ -78,3 +78,7 @@ export type { Callback, JsonValue, Logs, SchedulerLike, TrainingContext } from '
 export { callbackKey } from './training/callback';
 export type { EarlyStoppingOptions } from './training/early-stopping';
 export { EarlyStopping, inferMode } from './training/early-stopping';
+export type { HistoryData, LogsToCsvOptions, StopReason } from './training/history';
+export { History, logsToCsv } from './training/history';
+export type { LambdaCallbackHooks } from './training/lambda-callback';
+export { LambdaCallback } from './training/lambda-callback';
