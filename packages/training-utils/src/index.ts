@@ -82,3 +82,5 @@ export type { HistoryData, LogsToCsvOptions, StopReason } from './training/histo
 export { History, logsToCsv } from './training/history';
 export type { LambdaCallbackHooks } from './training/lambda-callback';
 export { LambdaCallback } from './training/lambda-callback';
+export type { ProgressEvent, ProgressOption } from './training/progress';
+export { defaultProgress, formatEpochLine } from './training/progress';
