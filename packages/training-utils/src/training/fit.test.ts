@@ -481,6 +481,21 @@ describe('fit: resuming', () => {
     expect(history.globalStep).toBe(10);
   });
 
+  it('numbers history entries a callback restores in onTrainBegin', async () => {
+    const { model, optimizer } = setup();
+    const history = await fit(
+      model,
+      base(optimizer, {
+        train: regressionData(16, 8, 1),
+        epochs: 4,
+        initialEpoch: 2,
+        callbacks: [new LambdaCallback({ onTrainBegin: (ctx) => void ctx.history.push({ loss: 9 }, { loss: 8 }) })],
+      }),
+    );
+    expect(history.epoch).toEqual([0, 1, 2, 3]);
+    expect(history.get('loss').slice(0, 2)).toEqual([9, 8]);
+  });
+
   it('is a no-op when epochs <= initialEpoch', async () => {
     const { model, optimizer } = setup();
     const hook = vi.fn();

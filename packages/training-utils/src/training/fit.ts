@@ -445,11 +445,13 @@ export async function fit<I = Tensor, T = Tensor, O = Tensor>(
     initialEpoch,
     options.globalStep ?? 0,
   );
-  const firstLogged = initialEpoch - ctx.history.length;
+  // The last epoch whose logs are in ctx.history; earlier entries (given, or restored by a callback in
+  // onTrainBegin) are numbered back from it.
+  let lastLogged = initialEpoch - 1;
   const result = (stopReason: StopReason, stoppedEpoch: number | null) =>
     new History({
       epochs: ctx.history,
-      epoch: ctx.history.map((_, i) => firstLogged + i),
+      epoch: ctx.history.map((_, i) => lastLogged - (ctx.history.length - 1 - i)),
       stoppedEpoch,
       stopReason,
       stopMessage: ctx.stopReason,
@@ -597,6 +599,7 @@ export async function fit<I = Tensor, T = Tensor, O = Tensor>(
         }
       }
       ctx.history.push(logs);
+      lastLogged = epoch;
       lastLogs = logs;
       await each(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs, ctx));
       const epochSeconds = now() - epochStart;
