@@ -107,3 +107,21 @@ export type { SGDHyperparams, SGDOptions } from './optim/sgd';
 export { SGD } from './optim/sgd';
 export type { Callback, JsonValue, Logs, SchedulerLike, TrainingContext } from './training/callback';
 export { callbackKey } from './training/callback';
+export type { EarlyStoppingOptions } from './training/early-stopping';
+export { EarlyStopping, inferMode } from './training/early-stopping';
+export type {
+  Batch,
+  BatchSource,
+  EvaluateOptions,
+  FitOptions,
+  LossLike,
+  MetricFn,
+  TrainerOptions,
+} from './training/fit';
+export { evaluate, fit, NonFiniteLossError, Trainer } from './training/fit';
+export type { HistoryData, LogsToCsvOptions, StopReason } from './training/history';
+export { History, logsToCsv } from './training/history';
+export type { LambdaCallbackHooks } from './training/lambda-callback';
+export { LambdaCallback } from './training/lambda-callback';
+export type { ProgressEvent, ProgressOption } from './training/progress';
+export { defaultProgress, formatEpochLine } from './training/progress';

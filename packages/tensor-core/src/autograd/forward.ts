@@ -1,4 +1,4 @@
-import type { UnaryOp } from '../backend/backend';
+import type { BinaryOp, UnaryOp } from '../backend/backend';
 import { getBackend } from '../backend/backend';
 import type { DType } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
@@ -21,26 +21,25 @@ function unaryFwd(op: UnaryOp) {
   };
 }
 
+/**
+ * Runs a broadcasting binary kernel into a fresh tensor of `outDtype` (the operands' dtype for arithmetic,
+ * bool for comparisons).
+ */
+export function broadcastBinary(op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType): Tensor {
+  // Equal shapes need no broadcasting; equal rank and size is not enough ((3,1) + (1,3) is (3,3)).
+  let shape = a.shape;
+  if (!shapesEqual(a.shape, b.shape)) {
+    shape = broadcastShapes(op, a.shape, b.shape);
+    checkAllocation(op, shape);
+  }
+  const out = empty(shape, outDtype);
+  const be = getBackend();
+  be.binary(op, a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), out.data, shape);
+  return out;
+}
+
 function binaryFwd(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum') {
-  return ([a, b]: Tensor[]): Tensor => {
-    // Equal shapes need no broadcasting; equal rank and size is not enough ((3,1) + (1,3) is (3,3)).
-    let shape = a.shape;
-    if (!shapesEqual(a.shape, b.shape)) {
-      shape = broadcastShapes(op, a.shape, b.shape);
-      checkAllocation(op, shape);
-    }
-    const out = empty(shape, a.dtype);
-    getBackend().binary(
-      op,
-      a.data,
-      broadcastStrides(a.shape, shape),
-      b.data,
-      broadcastStrides(b.shape, shape),
-      out.data,
-      shape,
-    );
-    return out;
-  };
+  return ([a, b]: Tensor[]): Tensor => broadcastBinary(op, a, b, a.dtype);
 }
 
 function reduceFwd(op: 'sum' | 'max' | 'min') {

@@ -1,12 +1,12 @@
 import { apply } from '../autograd/engine';
-import { empty } from '../autograd/forward';
+import { broadcastBinary, empty } from '../autograd/forward';
 import { isGradEnabled } from '../autograd/mode';
 import type { BinaryOp, UnaryOp } from '../backend/backend';
 import { getBackend } from '../backend/backend';
 import type { DType } from '../dtype';
 import { isFloating, promoteTypes } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
-import { broadcastShapes, broadcastStrides, checkAllocation, shapesEqual } from '../shape';
+import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape';
 import type { TensorLike } from '../tensor';
 import { Tensor } from '../tensor';
 
@@ -183,22 +183,7 @@ export const minimum = arith('minimum');
 function compare(op: BinaryOp) {
   return (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = promotePair(op, a, b);
-    let shape = x.shape;
-    if (!shapesEqual(x.shape, y.shape)) {
-      shape = broadcastShapes(op, x.shape, y.shape);
-      checkAllocation(op, shape);
-    }
-    const out = empty(shape, 'bool');
-    getBackend().binary(
-      op,
-      x.data,
-      broadcastStrides(x.shape, shape),
-      y.data,
-      broadcastStrides(y.shape, shape),
-      out.data,
-      shape,
-    );
-    return out;
+    return broadcastBinary(op, x, y, 'bool');
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Generator, nn } from '@tensorloom/tensor-core';
+import type { Generator, nn, Tensor } from '@tensorloom/tensor-core';
 import type { Optimizer } from '../optim/optimizer';
 
 /** JSON-safe data: what callbacks and schedulers put into a checkpoint's metadata. */
@@ -9,7 +9,8 @@ export type Logs = Record<string, number>;
 
 /** Something with a `step()` and a state dict: any LR scheduler (ReduceLROnPlateau's step takes the metric). */
 export interface SchedulerLike {
-  step(metric?: number): void;
+  // `| Tensor` so that ReduceLROnPlateau, whose step(metric: number | Tensor) requires the value, fits too.
+  step(metric?: number | Tensor): void;
   stateDict(): unknown;
   loadStateDict(state: never): void;
 }
