@@ -51,7 +51,7 @@ describe('ModelCheckpoint', () => {
     const meta = readCheckpointMetadata(readFileSync(join(dir, 'ckpt-epoch04-0.3000.safetensors')));
     expect(meta.epoch).toBe(4);
     expect(meta.globalStep).toBe(20);
-    expect(meta.extra).toEqual({ logs: { loss: 0.4, val_loss: 0.3 } });
+    expect(meta.extra).toEqual({ logs: { loss: 0.4, val_loss: 0.3 }, history: [] });
     expect(meta.callbacks.ModelCheckpoint).toMatchObject({ best: 0.3 });
   });
 

@@ -1,7 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadCheckpoint, saveCheckpoint } from '@tensorloom/training-utils';
+import { basename, join } from 'node:path';
+import { type Generator, indexSelect, randperm, slice, type Tensor } from '@tensorloom/tensor-core';
+import {
+  crossEntropy,
+  EarlyStopping,
+  // Renamed: biome's noFocusedTests takes a call to `fit` for Jasmine's focused test.
+  fit as fitModel,
+  type History,
+  type Logs,
+  loadCheckpoint,
+  saveCheckpoint,
+} from '@tensorloom/training-utils';
 import { loadCheckpointFile, ModelCheckpoint } from '@tensorloom/training-utils/node';
 import { describe, expect, it } from 'vitest';
 import {
@@ -103,6 +113,91 @@ describe('resuming from a checkpoint equals training without interruption', () =
       expect(finalState(second)).toEqual(finalState(straight));
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Training batches that the generator reshuffles on every pass, as a data loader with `shuffle` does. */
+function shuffledBatches(data: { x: Tensor; y: Tensor }, generator: Generator): Iterable<[Tensor, Tensor]> {
+  return {
+    *[Symbol.iterator]() {
+      const n = data.x.shape[0];
+      const perm = randperm(n, { generator });
+      for (let start = 0; start < n; start += 8) {
+        const idx = slice(perm, 0, start, Math.min(start + 8, n));
+        yield [indexSelect(data.x, 0, idx), indexSelect(data.y, 0, idx)]; // (B, 4), (B)
+      }
+    },
+  };
+}
+
+/** A run trained by `fit`: the setup, EarlyStopping keeping the best weights, ModelCheckpoint writing to `dir`. */
+function fitRun(seed: number, dir: string) {
+  const s = makeSetup(seed);
+  const data = makeData();
+  const val: [Tensor, Tensor][] = [[data.x, data.y]];
+  const early = new EarlyStopping({ monitor: 'val_loss', patience: 100, restoreBestWeights: true });
+  const ckpt = new ModelCheckpoint({ dirpath: dir, saveLast: true, keepLast: 2, callbacks: [early, s.tracker] });
+  const options = {
+    train: shuffledBatches(data, s.generator),
+    val,
+    optimizer: s.optimizer,
+    scheduler: s.scheduler,
+    generator: s.generator,
+    loss: crossEntropy,
+    callbacks: [s.tracker, early, ckpt],
+    progress: 'none' as const,
+  };
+  return { s, early, ckpt, options };
+}
+
+describe('resuming fit() from a ModelCheckpoint file equals one uninterrupted fit()', () => {
+  it('fit 6 epochs = fit 3 epochs, restore last.safetensors into fresh objects, fit with initialEpoch 3', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tensorloom-fit-resume-'));
+    try {
+      const straight = fitRun(1, join(root, 'straight'));
+      const straightHistory: History = await fitModel(straight.s.model, { ...straight.options, epochs: EPOCHS });
+
+      const first = fitRun(1, join(root, 'resumed'));
+      await fitModel(first.s.model, { ...first.options, epochs: SPLIT });
+
+      // A new process: everything built anew (other seeds), then restored from the last checkpoint.
+      const second = fitRun(42, join(root, 'resumed'));
+      const info = await loadCheckpointFile(join(root, 'resumed', 'last.safetensors'), {
+        model: second.s.model,
+        optimizer: second.s.optimizer,
+        scheduler: second.s.scheduler,
+        generator: second.s.generator,
+        callbacks: [second.s.tracker, second.early, second.ckpt],
+      });
+      expect(info.epoch).toBe(SPLIT);
+      // EarlyStopping's best weights came back from the checkpoint's callback.EarlyStopping.best.* tensors.
+      const bytesOf = (w: Map<string, Tensor> | null) => [...(w ?? [])].map(([k, t]) => [k, Array.from(t.data)]);
+      expect(bytesOf(second.early.bestWeights()).length).toBe(second.s.model.stateDict().size);
+      expect(bytesOf(second.early.bestWeights())).toEqual(bytesOf(first.early.bestWeights()));
+      const resumedHistory = await fitModel(second.s.model, {
+        ...second.options,
+        epochs: EPOCHS,
+        initialEpoch: info.epoch,
+        globalStep: info.globalStep,
+        history: (info.extra as { history: Logs[] }).history,
+      });
+
+      // EarlyStopping restored the best epoch's weights at the end of both runs: the same weights, bit for bit.
+      expect(finalState(second.s)).toEqual(finalState(straight.s));
+      expect(second.early.stateDict()).toEqual(straight.early.stateDict());
+      expect(resumedHistory.epochs).toEqual(straightHistory.epochs);
+      expect(resumedHistory.epoch).toEqual(straightHistory.epoch);
+      expect(resumedHistory.globalStep).toBe(straightHistory.globalStep);
+      // ModelCheckpoint carried on too: the same files kept and the same best, in its own directory.
+      const names = (state: { kept: string[]; bestPath: string | null; best: number | null }) => ({
+        kept: state.kept.map((p) => basename(p)),
+        bestPath: state.bestPath === null ? null : basename(state.bestPath),
+        best: state.best,
+      });
+      expect(names(second.ckpt.stateDict())).toEqual(names(straight.ckpt.stateDict()));
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

@@ -218,7 +218,7 @@ export interface IndexedDBModelCheckpointOptions extends ModelCheckpointOptions,
  * @example
  * ```ts
  * const ckpt = new IndexedDBModelCheckpoint({ name: 'mlp-epoch{epoch:02d}', keepLast: 2, saveLast: true });
- * await fit(model, data, { epochs: 10, callbacks: [ckpt] });
+ * await fit(model, { train, epochs: 10, optimizer, loss: mseLoss, callbacks: [ckpt] });
  * await loadCheckpointFromIndexedDB(ckpt.bestPath!, { model });
  * ```
  */

@@ -163,7 +163,8 @@ export abstract class ModelCheckpointBase implements Callback {
    * Saves at the end of an epoch: every `everyNEpochs`-th epoch, a checkpoint named from the template (with
    * `saveBestOnly`, only if the monitored value improved; an epoch whose logs lack it is then skipped), then the
    * "last" copy, then deletes what `keepLast` no longer keeps. The checkpoint records `epoch + 1` epochs
-   * completed and this callback's updated state.
+   * completed (pass it to `fit` as `initialEpoch`), the global step, this callback's updated state, and
+   * `extra: { logs, history }` — this epoch's logs and `ctx.history` (pass it to `fit` as `history`).
    */
   async onEpochEnd(epoch: number, logs: Logs, ctx: TrainingContext): Promise<void> {
     const completed = epoch + 1;
@@ -206,8 +207,10 @@ export abstract class ModelCheckpointBase implements Callback {
   }
 
   private serialize(completed: number, logs: Logs, ctx: TrainingContext): Uint8Array {
+    // The epoch's logs, and every finished epoch's, which `fit({ history })` takes back when resuming.
+    const extra = { logs, history: ctx.history.slice() };
     if (this.saveWeightsOnly) {
-      return saveCheckpoint({ model: ctx.model, epoch: completed, globalStep: ctx.globalStep, extra: { logs } });
+      return saveCheckpoint({ model: ctx.model, epoch: completed, globalStep: ctx.globalStep, extra });
     }
     // A training loop may expose its callbacks on the context; the contract does not require it.
     const fromCtx = (ctx as TrainingContext & { callbacks?: readonly Callback[] }).callbacks;
@@ -221,7 +224,7 @@ export abstract class ModelCheckpointBase implements Callback {
       epoch: completed,
       globalStep: ctx.globalStep,
       callbacks,
-      extra: { logs },
+      extra,
     });
   }
 

@@ -149,13 +149,19 @@ export interface ModelCheckpointFileOptions extends ModelCheckpointOptions {
  *
  * @example
  * ```ts
+ * const early = new EarlyStopping({ patience: 5, restoreBestWeights: true });
  * const ckpt = new ModelCheckpoint({
  *   dirpath: 'runs/mlp', filename: 'ckpt-epoch{epoch:02d}-{val_loss:.4f}.safetensors',
- *   monitor: 'val_loss', keepLast: 3, saveLast: true,
+ *   monitor: 'val_loss', keepLast: 3, saveLast: true, callbacks: [early],
  * });
- * await fit(model, data, { epochs: 20, callbacks: [ckpt] });
+ * const options = { train, val, epochs: 20, optimizer, scheduler, generator, loss: crossEntropy, callbacks: [early, ckpt] };
+ * await fit(model, options);
  * console.log(ckpt.bestPath); // 'runs/mlp/ckpt-epoch12-0.2871.safetensors'
- * // resume: loadCheckpointFile('runs/mlp/last.safetensors', { model, optimizer, scheduler, generator, callbacks })
+ *
+ * // After a crash: build everything anew, restore, and carry on where the last epoch ended.
+ * const { epoch, globalStep, extra } = await loadCheckpointFile('runs/mlp/last.safetensors',
+ *   { model, optimizer, scheduler, generator, callbacks: [early, ckpt] });
+ * await fit(model, { ...options, initialEpoch: epoch, globalStep, history: (extra as { history: Logs[] }).history });
  * ```
  */
 export class ModelCheckpoint extends ModelCheckpointBase {
