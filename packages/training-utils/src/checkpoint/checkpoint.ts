@@ -62,7 +62,9 @@ export const CHECKPOINT_VERSION = 1;
  * ```
  */
 export interface CheckpointScheduler {
+  /** The scheduler's state as JSON-safe data (Infinity and NaN are kept). */
   stateDict(): unknown;
+  /** Restores what `stateDict()` returned. */
   loadStateDict(state: never): void;
 }
 
@@ -169,9 +171,13 @@ export interface CheckpointOptimizerMetadata {
  * ```
  */
 export interface CheckpointMetadata {
+  /** Always `'tensorloom-checkpoint'`. */
   format: typeof CHECKPOINT_FORMAT;
+  /** The format version, 1. */
   version: number;
+  /** Epochs completed when saved. */
   epoch: number;
+  /** Optimizer steps taken when saved. */
   globalStep: number;
   /** Null in a checkpoint saved without an optimizer. */
   optimizer: CheckpointOptimizerMetadata | null;
@@ -183,6 +189,7 @@ export interface CheckpointMetadata {
   callbacks: Record<string, JsonValue>;
   /** For callbacks with `bestWeights()`: the saved model keys (tensors `callback.<key>.best.<modelKey>`), or null. */
   bestWeights: Record<string, string[] | null>;
+  /** What was passed as `extra`, or null. */
   extra: JsonValue;
   /** The model's state-dict keys in order (tensors `model.<key>`). */
   modelKeys: string[];

@@ -60,9 +60,13 @@ export interface ModelCheckpointOptions {
  * checkpoints written so far, oldest first.
  */
 export interface ModelCheckpointState {
+  /** The best monitored value so far, null before the first (JSON has no Infinity). */
   best: number | null;
+  /** Where the best checkpoint is, or null. */
   bestPath: string | null;
+  /** Where the newest checkpoint went, or null. */
   lastPath: string | null;
+  /** The checkpoints written and not yet deleted, oldest first. */
   kept: string[];
   [key: string]: JsonValue;
 }
@@ -93,9 +97,13 @@ export abstract class ModelCheckpointBase implements Callback {
   readonly monitor: string;
   /** `'min'` or `'max'` (resolved from `'auto'`). */
   readonly mode: 'min' | 'max';
+  /** Whether only improvements of the monitored value are saved. */
   readonly saveBestOnly: boolean;
+  /** Saves after every n-th epoch. */
   readonly everyNEpochs: number;
+  /** How many of the newest checkpoints are kept (besides the best); null keeps all. */
   readonly keepLast: number | null;
+  /** Whether checkpoints hold the model's weights only. */
   readonly saveWeightsOnly: boolean;
   /** The best monitored value among saved checkpoints; null before one was saved with the value logged. */
   best: number | null = null;
