@@ -6,7 +6,7 @@ import { DataFormatError, IdxError } from './errors';
 import { loadIdx, parseIdx, readIdxHeader } from './idx';
 
 type Code = 0x08 | 0x09 | 0x0b | 0x0c | 0x0d | 0x0e;
-const ITEM_SIZE: Record<Code, number> = { 0x08: 1, 0x09: 1, 0x0b: 2, 0x0c: 4, 0x0d: 4, 0x0e: 8 };
+const ITEM_SIZE: Record<Code, number> = { 8: 1, 9: 1, 11: 2, 12: 4, 13: 4, 14: 8 };
 
 /** A minimal IDX writer, for tests only: header, then the values big-endian. */
 function writeIdx(code: Code, shape: readonly number[], values: readonly number[]): Uint8Array {
@@ -15,7 +15,9 @@ function writeIdx(code: Code, shape: readonly number[], values: readonly number[
   const v = new DataView(out.buffer);
   out[2] = code;
   out[3] = shape.length;
-  shape.forEach((d, i) => v.setUint32(4 + 4 * i, d, false));
+  shape.forEach((d, i) => {
+    v.setUint32(4 + 4 * i, d, false);
+  });
   const off = 4 + 4 * shape.length;
   values.forEach((x, i) => {
     const p = off + size * i;
@@ -134,7 +136,8 @@ describe('parseIdx: rejections', () => {
   });
 
   it('unknown element type codes', () => {
-    for (const code of [0x00, 0x07, 0x0a, 0x0f, 0xff]) reject(bytes(0, 0, code, 1, 0, 0, 0, 0), /unknown element type code/);
+    for (const code of [0x00, 0x07, 0x0a, 0x0f, 0xff])
+      reject(bytes(0, 0, code, 1, 0, 0, 0, 0), /unknown element type code/);
   });
 
   it('zero dimensions', () => {
@@ -147,7 +150,10 @@ describe('parseIdx: rejections', () => {
   });
 
   it('data shorter than dims × item size', () => {
-    reject(bytes(0, 0, 8, 1, 0, 0, 0, 3, 1, 2), /truncated file: shape \(3\) of uint8 needs 3 bytes of data, but only 2/);
+    reject(
+      bytes(0, 0, 8, 1, 0, 0, 0, 3, 1, 2),
+      /truncated file: shape \(3\) of uint8 needs 3 bytes of data, but only 2/,
+    );
     reject(writeIdx(0x0e, [2], [1, 2]).subarray(0, 20), /truncated file: shape \(2\) of float64 needs 16 bytes/);
   });
 
@@ -183,12 +189,12 @@ const idxFile = fc
   .chain(({ code, shape }) => {
     const n = shape.reduce((a, b) => a * b, 1);
     const value: fc.Arbitrary<number> = {
-      0x08: fc.integer({ min: 0, max: 255 }),
-      0x09: fc.integer({ min: -128, max: 127 }),
-      0x0b: fc.integer({ min: -32768, max: 32767 }),
-      0x0c: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
-      0x0d: fc.float(),
-      0x0e: fc.double(),
+      8: fc.integer({ min: 0, max: 255 }),
+      9: fc.integer({ min: -128, max: 127 }),
+      11: fc.integer({ min: -32768, max: 32767 }),
+      12: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+      13: fc.float(),
+      14: fc.double(),
     }[code];
     return fc.record({
       code: fc.constant(code),
