@@ -13,6 +13,12 @@ import { type Dataset, fetchesBatches } from './dataset';
 /**
  * What {@link defaultCollate} makes of a list of items of type `T`: tensors and numbers become one tensor,
  * strings a list, and tuples and objects are collated position by position, key by key.
+ *
+ * @example
+ * ```ts
+ * type Batch = Collated<{ image: Tensor; label: number; name: string }>;
+ * // { image: Tensor; label: Tensor; name: string[] }
+ * ```
  */
 export type Collated<T> = T extends Tensor | number | boolean
   ? Tensor
@@ -164,6 +170,15 @@ type SchedulerGlobal = { scheduler?: { yield?: () => Promise<void> } };
 /**
  * Gives the event loop a turn: `scheduler.yield()` where the browser has it (it keeps the task's priority),
  * otherwise a `setTimeout(0)` macrotask, so a page can paint and handle input between training steps.
+ * The async iterator of {@link DataLoader} calls it before every batch.
+ *
+ * @example
+ * ```ts
+ * for (let step = 0; step < 1000; step++) {
+ *   trainStep();
+ *   if (step % 10 === 0) await yieldToEventLoop(); // let the page repaint the loss chart
+ * }
+ * ```
  */
 export function yieldToEventLoop(): Promise<void> {
   const scheduler = (globalThis as SchedulerGlobal).scheduler;

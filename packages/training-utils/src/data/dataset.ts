@@ -43,6 +43,16 @@ export abstract class Dataset<T> implements Iterable<T> {
  * A dataset that can also fetch many items at once, already collated into a batch (what
  * {@link DataLoader} uses, instead of `get` and stacking, when it is given no `collate`).
  * {@link TensorDataset} implements it with one `indexSelect` per tensor.
+ *
+ * @example
+ * ```ts
+ * class Rows extends Dataset<Tensor> implements BatchFetcher<Tensor> {
+ *   constructor(private readonly x: Tensor) { super(); }
+ *   get length() { return this.x.shape[0]; }
+ *   get(i: number) { return this.x.select(0, i); }
+ *   getBatch(indices: Int32Array) { return this.x.indexSelect(0, new Tensor(indices, [indices.length], 'int32')); }
+ * }
+ * ```
  */
 export interface BatchFetcher<B> {
   /** The collated batch of the items at `indices` (each in `[0, length)`), in that order. */
@@ -51,20 +61,26 @@ export interface BatchFetcher<B> {
   canGetBatch?(): boolean;
 }
 
-/** True if `dataset` implements {@link BatchFetcher} and can fetch batches now. */
+/**
+ * True if `dataset` implements {@link BatchFetcher} and can fetch batches now, e.g.
+ * `fetchesBatches(new TensorDataset(x))`.
+ */
 export function fetchesBatches<B>(dataset: object): dataset is BatchFetcher<B> {
   const d = dataset as Partial<BatchFetcher<B>>;
   return typeof d.getBatch === 'function' && (d.canGetBatch === undefined || d.canGetBatch());
 }
 
-/** Throws unless `index` is an integer in `[0, length)`. */
+/** Throws unless `index` is an integer in `[0, length)`, e.g. `checkItemIndex('MyDataset.get', i, this.length)`. */
 export function checkItemIndex(op: string, index: number, length: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= length) {
     throw new TensorError(op, `index ${index} is out of range for a dataset of ${length} items`);
   }
 }
 
-/** One row of each tensor: the item type of a {@link TensorDataset} of tensors `T`. */
+/**
+ * One row of each tensor: the item type of a {@link TensorDataset} of tensors `T`, e.g.
+ * `TensorRows<[Tensor, Tensor]>` is `[Tensor, Tensor]`.
+ */
 export type TensorRows<T extends readonly Tensor[]> = { -readonly [K in keyof T]: Tensor };
 
 /**

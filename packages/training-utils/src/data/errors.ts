@@ -24,7 +24,8 @@ export class DataFormatError extends TensorError {
  *
  * @example
  * ```ts
- * parseIdx(new Uint8Array([1, 2, 3, 4])); // IdxError: parseIdx: bad magic number: the first two bytes must be 0, got 0x01 0x02
+ * parseIdx(new Uint8Array([1, 2, 3, 4]));
+ * // IdxError: parseIdx: bad magic number: the first two bytes must be 0, got 0x01 0x02
  * ```
  */
 export class IdxError extends DataFormatError {

@@ -25,7 +25,15 @@ export const fashionMnistClasses = [
   'Ankle boot',
 ] as const;
 
-/** The gzipped IDX file names of each split, as Zalando (and Debian's `dataset-fashion-mnist`) publish them. */
+/**
+ * The gzipped IDX file names of each split, as Zalando (and Debian's `dataset-fashion-mnist`) publish them,
+ * and the number of images in each. Only `test` ships with this package (in `data/fashion-mnist/`).
+ *
+ * @example
+ * ```ts
+ * const url = new URL(fashionMnistFiles.test.images, 'https://example.org/data/fashion-mnist/');
+ * ```
+ */
 export const fashionMnistFiles = {
   train: { images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz', count: 60000 },
   test: { images: 't10k-images-idx3-ubyte.gz', labels: 't10k-labels-idx1-ubyte.gz', count: 10000 },

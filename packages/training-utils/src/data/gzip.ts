@@ -10,7 +10,7 @@ export interface GunzipOptions {
   maxBytes?: number;
 }
 
-/** The default cap of {@link gunzip}: 100 × the input, at least 1 MiB. */
+/** The default cap of {@link gunzip}: 100 × the input, at least 1 MiB; `defaultMaxGunzipBytes(10)` is 1048576. */
 export function defaultMaxGunzipBytes(inputLength: number): number {
   return Math.max(100 * inputLength, 1 << 20);
 }

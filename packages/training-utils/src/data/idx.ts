@@ -48,7 +48,8 @@ const hex = (b: number) => `0x${b.toString(16).padStart(2, '0')}`;
  *
  * @example
  * ```ts
- * readIdxHeader(bytes); // { type: 'uint8', typeCode: 8, itemSize: 1, dtype: 'int32', shape: [10000, 28, 28], dataOffset: 16 }
+ * readIdxHeader(bytes);
+ * // { type: 'uint8', typeCode: 8, itemSize: 1, dtype: 'int32', shape: [10000, 28, 28], dataOffset: 16 }
  * ```
  */
 export function readIdxHeader(bytes: Uint8Array): IdxHeader {
@@ -187,7 +188,7 @@ export async function loadIdx(bytes: Uint8Array, options: GunzipOptions = {}): P
   return parseIdx(await maybeGunzip(bytes, options));
 }
 
-/** `bytes` decompressed if they are gzip data, else unchanged. */
+/** `bytes` decompressed with {@link gunzip} if they are gzip data, else unchanged: `await maybeGunzip(fileBytes)`. */
 export async function maybeGunzip(bytes: Uint8Array, options: GunzipOptions = {}): Promise<Uint8Array> {
   return isGzip(bytes) ? gunzip(bytes, options) : bytes;
 }
