@@ -239,17 +239,36 @@ describe('DataLoader: async iteration', () => {
     const loader = new DataLoader(new Range(4), { batchSize: 1 });
     const seen: number[] = [];
     let ticks = 0;
+    let done = false;
+    // Another task that keeps rescheduling itself, like a browser's rendering or input handling.
     const tick = () => {
       ticks++;
-      if (ticks < 100) setTimeout(tick, 0);
+      if (!done) setImmediate(tick);
     };
-    setTimeout(tick, 0);
+    setImmediate(tick);
     for await (const _ of loader) seen.push(ticks);
-    // A loop that never yielded to the event loop would see 0 ticks throughout; one that yields before every
-    // batch lets the timer run before the first batch and again between any two.
+    done = true;
+    // A loop that never gave the event loop a turn would see 0 ticks throughout; one that does so before
+    // every batch lets the task run before the first batch and again between any two.
     expect(seen.length).toBe(4);
     expect(seen[0]).toBeGreaterThanOrEqual(1);
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+  });
+
+  it('falls back to a MessageChannel message, then setTimeout, where setImmediate is missing', async () => {
+    const g = globalThis as { setImmediate?: unknown; MessageChannel?: unknown };
+    const saved = { setImmediate: g.setImmediate, MessageChannel: g.MessageChannel };
+    try {
+      g.setImmediate = undefined;
+      let n = 0;
+      for await (const _ of new DataLoader(new Range(3))) n++;
+      g.MessageChannel = undefined;
+      for await (const _ of new DataLoader(new Range(3))) n++;
+      expect(n).toBe(6);
+    } finally {
+      g.setImmediate = saved.setImmediate;
+      g.MessageChannel = saved.MessageChannel;
+    }
   });
 
   it('uses scheduler.yield where the environment has it', async () => {

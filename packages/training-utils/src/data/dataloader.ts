@@ -165,12 +165,16 @@ export interface DataLoaderOptions<T, B> {
   collate?: (items: T[]) => B;
 }
 
-type SchedulerGlobal = { scheduler?: { yield?: () => Promise<void> } };
+type YieldGlobals = {
+  scheduler?: { yield?: () => Promise<void> };
+  setImmediate?: (fn: () => void) => unknown;
+};
 
 /**
- * Gives the event loop a turn: `scheduler.yield()` where the browser has it (it keeps the task's priority),
- * otherwise a `setTimeout(0)` macrotask, so a page can paint and handle input between training steps.
- * The async iterator of {@link DataLoader} calls it before every batch.
+ * Gives the event loop a turn, as briefly as the platform allows, so a page can paint and handle input
+ * between training steps: `scheduler.yield()` where the browser has it (it keeps the task's priority), else
+ * `setImmediate` (Node), else a `MessageChannel` message (browsers clamp nested `setTimeout(0)` to 4 ms, a
+ * message is not), else `setTimeout(0)`. The async iterator of {@link DataLoader} calls it before every batch.
  *
  * @example
  * ```ts
@@ -181,8 +185,20 @@ type SchedulerGlobal = { scheduler?: { yield?: () => Promise<void> } };
  * ```
  */
 export function yieldToEventLoop(): Promise<void> {
-  const scheduler = (globalThis as SchedulerGlobal).scheduler;
-  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  const g = globalThis as YieldGlobals;
+  if (typeof g.scheduler?.yield === 'function') return g.scheduler.yield();
+  const setImmediate = g.setImmediate;
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  if (typeof MessageChannel !== 'undefined') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
