@@ -6,6 +6,45 @@
  *
  * @packageDocumentation
  */
+
+export type { Collated, DataLoaderOptions } from './data/dataloader';
+export { DataLoader, defaultCollate, yieldToEventLoop } from './data/dataloader';
+export type { BatchFetcher, RandomSplitOptions, TensorRows } from './data/dataset';
+export { Dataset, randomSplit, Subset, TensorDataset, TransformDataset } from './data/dataset';
+export { DataFormatError, IdxError } from './data/errors';
+export type { FashionMnist } from './data/fashion-mnist';
+export { decodeFashionMnist, fashionMnistClasses, fashionMnistFiles, parseFashionMnist } from './data/fashion-mnist';
+export type { GunzipOptions } from './data/gzip';
+export { gunzip, isGzip } from './data/gzip';
+export type { IdxHeader, IdxType } from './data/idx';
+export { loadIdx, parseIdx, readIdxHeader } from './data/idx';
+export type {
+  CopyTaskOptions,
+  GaussianMixture,
+  GaussianMixtureOptions,
+  LabeledPoints,
+  MoonsOptions,
+  NoisySineOptions,
+  ReverseDigitsOptions,
+  RunningSumOptions,
+  SequenceClassification,
+  SequenceRegression,
+  SpiralsOptions,
+  SyntheticOptions,
+  TokenSequences,
+} from './data/synthetic';
+export {
+  makeCopyTask,
+  makeGaussianMixture,
+  makeMoons,
+  makeNoisySine,
+  makeParitySequences,
+  makeReverseDigits,
+  makeRunningSumSequences,
+  makeSpirals,
+} from './data/synthetic';
+export type { GaussianNoiseOptions, NormalizeOptions, Transform } from './data/transforms';
+export { addGaussianNoise, compose, flattenTransform, normalize } from './data/transforms';
 export type { BCELossOptions, BCEWithLogitsLossOptions } from './losses/binary';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './losses/binary';
 export type { CrossEntropyLossOptions, NLLLossOptions } from './losses/classification';
