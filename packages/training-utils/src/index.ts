@@ -1,8 +1,9 @@
 /**
  * `@tensorloom/training-utils`: what a training loop needs around a model — optimizers (SGD, Adam, AdamW,
  * RMSprop, Adagrad) with parameter groups and state dicts, gradient clipping, learning-rate schedules,
- * losses in functional and module form, and evaluation metrics. Optimizer updates, schedules and losses
- * follow PyTorch 1.13 exactly, under PyTorch's names in camelCase.
+ * losses in functional and module form, evaluation metrics, datasets and a seeded `DataLoader` (IDX files,
+ * Fashion-MNIST, synthetic data), and the training loop `fit` with callbacks such as `EarlyStopping`.
+ * Optimizer updates, schedules and losses follow PyTorch 1.13 exactly, under PyTorch's names in camelCase.
  *
  * @packageDocumentation
  */
