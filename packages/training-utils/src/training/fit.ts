@@ -1,4 +1,5 @@
 import { type Generator, type nn, noGrad, Tensor, TensorError } from '@tensorloom/tensor-core';
+import { yieldToEventLoop } from '../data/dataloader';
 import { RunningMean } from '../metrics/running-mean';
 import { clipGradNorm_ } from '../optim/clip-grad';
 import { ReduceLROnPlateau } from '../optim/lr-scheduler';
@@ -166,31 +167,6 @@ class LoopContext implements TrainingContext {
 
 const now = (): number => performance.now() / 1000;
 
-/** Waits for the event loop to run other tasks (timers, input, rendering), as briefly as the platform allows. */
-function yieldToEventLoop(): Promise<void> {
-  const g = globalThis as {
-    scheduler?: { yield?: () => Promise<void> };
-    setImmediate?: (fn: () => void) => unknown;
-  };
-  if (typeof g.scheduler?.yield === 'function') return g.scheduler.yield();
-  if (typeof g.setImmediate === 'function') {
-    const setImmediate = g.setImmediate;
-    return new Promise((resolve) => setImmediate(resolve));
-  }
-  if (typeof MessageChannel !== 'undefined') {
-    // setTimeout(0) is clamped to 4 ms after a few nested calls in browsers; a message is not.
-    return new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 /** `[input, target]` of a batch, or a TensorError saying what a batch must look like. */
 function unpack<I, T>(batch: unknown, op: string, where: string): [I, T] {
   if (Array.isArray(batch) && batch.length === 2) return [batch[0] as I, batch[1] as T];
@@ -228,6 +204,12 @@ function iterate<I, T>(
     !(Symbol.asyncIterator in source || Symbol.iterator in (source as object))
   ) {
     throw new TensorError(op, `${what} must be an iterable or async iterable of batches, got ${typeof source}`);
+  }
+  // Prefer the synchronous iterator where there is one (a DataLoader has both): the loop yields to the event
+  // loop itself every `yieldEvery` batches, so the async iterator's own yield per batch would be a second one.
+  if (Symbol.iterator in source) {
+    const sync = source as Iterable<Batch<I, T>>;
+    return { [Symbol.iterator]: () => sync[Symbol.iterator]() };
   }
   return source;
 }
