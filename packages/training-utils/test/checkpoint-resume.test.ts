@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { type Generator, indexSelect, randperm, slice, type Tensor } from '@tensorloom/tensor-core';
+import type { Tensor } from '@tensorloom/tensor-core';
 import {
   crossEntropy,
+  DataLoader,
   EarlyStopping,
   // Renamed: biome's noFocusedTests takes a call to `fit` for Jasmine's focused test.
   fit as fitModel,
@@ -11,6 +12,7 @@ import {
   type Logs,
   loadCheckpoint,
   saveCheckpoint,
+  TensorDataset,
 } from '@tensorloom/training-utils';
 import { loadCheckpointFile, ModelCheckpoint } from '@tensorloom/training-utils/node';
 import { describe, expect, it } from 'vitest';
@@ -117,20 +119,6 @@ describe('resuming from a checkpoint equals training without interruption', () =
   });
 });
 
-/** Training batches that the generator reshuffles on every pass, as a data loader with `shuffle` does. */
-function shuffledBatches(data: { x: Tensor; y: Tensor }, generator: Generator): Iterable<[Tensor, Tensor]> {
-  return {
-    *[Symbol.iterator]() {
-      const n = data.x.shape[0];
-      const perm = randperm(n, { generator });
-      for (let start = 0; start < n; start += 8) {
-        const idx = slice(perm, 0, start, Math.min(start + 8, n));
-        yield [indexSelect(data.x, 0, idx), indexSelect(data.y, 0, idx)]; // (B, 4), (B)
-      }
-    },
-  };
-}
-
 /** A run trained by `fit`: the setup, EarlyStopping keeping the best weights, ModelCheckpoint writing to `dir`. */
 function fitRun(seed: number, dir: string) {
   const s = makeSetup(seed);
@@ -139,7 +127,8 @@ function fitRun(seed: number, dir: string) {
   const early = new EarlyStopping({ monitor: 'val_loss', patience: 100, restoreBestWeights: true });
   const ckpt = new ModelCheckpoint({ dirpath: dir, saveLast: true, keepLast: 2, callbacks: [early, s.tracker] });
   const options = {
-    train: shuffledBatches(data, s.generator),
+    // The data pipeline reshuffles every epoch from the run's generator, which the checkpoint saves.
+    train: new DataLoader(new TensorDataset(data.x, data.y), { batchSize: 8, shuffle: true, generator: s.generator }),
     val,
     optimizer: s.optimizer,
     scheduler: s.scheduler,
@@ -151,7 +140,7 @@ function fitRun(seed: number, dir: string) {
   return { s, early, ckpt, options };
 }
 
-describe('resuming fit() from a ModelCheckpoint file equals one uninterrupted fit()', () => {
+describe('resuming fit() (with a shuffling DataLoader) from a ModelCheckpoint file equals one uninterrupted fit()', () => {
   it('fit 6 epochs = fit 3 epochs, restore last.safetensors into fresh objects, fit with initialEpoch 3', async () => {
     const root = await mkdtemp(join(tmpdir(), 'tensorloom-fit-resume-'));
     try {
