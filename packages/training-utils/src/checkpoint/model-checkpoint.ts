@@ -48,7 +48,7 @@ export interface ModelCheckpointOptions {
   saveWeightsOnly?: boolean;
   /**
    * The callbacks whose state goes into each checkpoint (EarlyStopping's counters and best weights). Default:
-   * `ctx.callbacks` if the training loop provides it, else just this callback. This callback is always included.
+   * all the callbacks of the run (`ctx.callbacks`). This callback is always included.
    */
   callbacks?: readonly Callback[];
   /** The key this callback's own state is saved under. Default `'ModelCheckpoint'`. */
@@ -220,9 +220,7 @@ export abstract class ModelCheckpointBase implements Callback {
     if (this.saveWeightsOnly) {
       return saveCheckpoint({ model: ctx.model, epoch: completed, globalStep: ctx.globalStep, extra });
     }
-    // A training loop may expose its callbacks on the context; the contract does not require it.
-    const fromCtx = (ctx as TrainingContext & { callbacks?: readonly Callback[] }).callbacks;
-    const given = this.callbacks ?? fromCtx ?? [];
+    const given = this.callbacks ?? ctx.callbacks;
     const callbacks = given.includes(this) ? given : [...given, this];
     return saveCheckpoint({
       model: ctx.model,

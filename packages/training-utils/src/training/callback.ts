@@ -31,6 +31,8 @@ export interface TrainingContext {
   globalStep: number;
   /** Logs of every finished epoch so far, oldest first. */
   readonly history: Logs[];
+  /** The callbacks of this run, in order (a checkpoint saves the state of each). */
+  readonly callbacks: readonly Callback[];
   /** Set by {@link TrainingContext.stop}; the loop ends after the current batch or epoch. */
   stopTraining: boolean;
   /** Why training stopped early, e.g. `"EarlyStopping: val_loss did not improve by 0.001 for 3 epochs"`. */

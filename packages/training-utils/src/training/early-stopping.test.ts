@@ -13,6 +13,7 @@ function fakeContext(model: nn.Module = new nn.Linear(2, 1)): TrainingContext {
     epoch: 0,
     globalStep: 0,
     history: [],
+    callbacks: [],
     stopTraining: false,
     stopReason: null,
     stop(reason: string) {

@@ -151,6 +151,7 @@ class LoopContext implements TrainingContext {
     readonly scheduler: SchedulerLike | null,
     readonly generator: Generator | null,
     readonly history: Logs[],
+    readonly callbacks: readonly Callback[],
     epoch: number,
     globalStep: number,
   ) {
@@ -424,6 +425,7 @@ export async function fit<I = Tensor, T = Tensor, O = Tensor>(
     scheduler,
     options.generator ?? null,
     [...(options.history ?? [])],
+    callbacks,
     initialEpoch,
     options.globalStep ?? 0,
   );

@@ -112,6 +112,7 @@ export function makeContext(s: Setup, extra: Partial<TrainingContext> = {}): Tra
     epoch: 0,
     globalStep: 0,
     history: [],
+    callbacks: [],
     stopTraining: false,
     stopReason: null,
     stop(reason: string) {
