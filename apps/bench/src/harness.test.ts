@@ -7,6 +7,7 @@ import {
   fmtMs,
   fmtRatio,
   measure,
+  measureAsync,
   median,
   parseOptions,
   QUICK_POLICY,
@@ -107,6 +108,21 @@ describe('repetitions', () => {
     const policy: RepPolicy = { ...QUICK_POLICY, minReps: 3, slowRunMs: 1000, slowReps: 2 };
     const clock = fakeClock(() => 5000);
     expect(measure(clock.run, policy, clock.now).times).toEqual([5000, 5000]);
+  });
+
+  it('times async runs until their promise settles, with the same schedule', async () => {
+    const clock = fakeClock((call) => (call === 0 ? 1000 : 100));
+    const run = async () => {
+      await Promise.resolve();
+      return clock.run(); // the clock moves when the work "finishes", after an await
+    };
+    const m = await measureAsync(run, FULL_POLICY, clock.now);
+    expect(m.warmup).toBe(2);
+    expect(m.times).toEqual(Array(20).fill(100));
+    expect(m.check).toBe(100);
+    const quick = fakeClock((call) => (call === 0 ? 20 : 5));
+    const q = await measureAsync(async () => quick.run(), QUICK_POLICY, quick.now);
+    expect(q).toEqual({ times: [20, 5], warmup: 0, check: 100 }); // as measure() does in quick mode
   });
 });
 

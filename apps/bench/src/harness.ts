@@ -101,43 +101,81 @@ export interface Measurement {
   check: number;
 }
 
+/** One finished run, as the driver of {@link schedule} reports it. */
+interface RunTime {
+  ms: number;
+  value: number;
+}
+
 /**
- * Warms `run` up, then times it with `now()` (`performance.now()`) as many times as {@link repsFor} says.
- * `run` must finish its work before returning (tfjs: `dataSync()`), and returns a number derived from its
- * result.
+ * The repetition schedule shared by {@link measure} and {@link measureAsync}: yields once per run it wants,
+ * receives that run's time and value, and returns the measurement. Warm-up runs until `warmupRuns` runs
+ * and `warmupMinMs` have passed, or `warmupMaxMs`; then {@link repsFor} timed reps.
+ */
+function* schedule(policy: RepPolicy, now: () => number): Generator<void, Measurement, RunTime> {
+  let last = 0;
+  let check = Number.NaN;
+  let calls = 0;
+  function* once(): Generator<void, void, RunTime> {
+    const r = yield;
+    last = r.ms;
+    if (calls++ === 0) check = r.value;
+  }
+  const start = now();
+  let warmup = 0;
+  const times: number[] = [];
+  while (warmup < policy.warmupRuns || now() - start < policy.warmupMinMs) {
+    yield* once();
+    warmup++;
+    if (now() - start >= policy.warmupMaxMs) break;
+  }
+  if (warmup === 0) {
+    yield* once();
+    times.push(last);
+  }
+  const reps = repsFor(policy, last);
+  while (times.length < reps) {
+    yield* once();
+    times.push(last);
+  }
+  return { times, warmup, check };
+}
+
+/**
+ * Warms `run` up, then times it with `now()` (`performance.now()`) as many times as {@link repsFor} says
+ * (see {@link schedule}). `run` must finish its work before returning (tfjs: `dataSync()`), and returns a
+ * number derived from its result.
  */
 export function measure(
   run: () => number,
   policy: RepPolicy,
   now: () => number = () => performance.now(),
 ): Measurement {
-  let last = 0;
-  let check = Number.NaN;
-  let calls = 0;
-  const once = () => {
+  const s = schedule(policy, now);
+  for (let step = s.next(); ; ) {
+    if (step.done) return step.value;
     const t0 = now();
-    const v = run();
-    last = now() - t0;
-    if (calls++ === 0) check = v;
-  };
-  const start = now();
-  let warmup = 0;
-  while (warmup < policy.warmupRuns || now() - start < policy.warmupMinMs) {
-    once();
-    warmup++;
-    if (now() - start >= policy.warmupMaxMs) break;
+    const value = run();
+    step = s.next({ ms: now() - t0, value });
   }
-  const times: number[] = [];
-  if (warmup === 0) {
-    once();
-    times.push(last);
+}
+
+/**
+ * {@link measure} for a run that returns a promise (a `fit` epoch, tfjs's `model.fit`): each run is timed
+ * from the call until its promise settles, and the next run starts only then.
+ */
+export async function measureAsync(
+  run: () => Promise<number>,
+  policy: RepPolicy,
+  now: () => number = () => performance.now(),
+): Promise<Measurement> {
+  const s = schedule(policy, now);
+  for (let step = s.next(); ; ) {
+    if (step.done) return step.value;
+    const t0 = now();
+    const value = await run();
+    step = s.next({ ms: now() - t0, value });
   }
-  const reps = repsFor(policy, last);
-  while (times.length < reps) {
-    once();
-    times.push(last);
-  }
-  return { times, warmup, check };
 }
 
 /** One result: what a `BENCH` line carries. */
