@@ -110,6 +110,16 @@ describe('repetitions', () => {
     expect(measure(clock.run, policy, clock.now).times).toEqual([5000, 5000]);
   });
 
+  it('takes a first warm-up run slower than slowRunMs as the timed rep instead of repeating it', () => {
+    const clock = fakeClock(() => 200_000);
+    const m = measure(clock.run, FULL_POLICY, clock.now);
+    expect(m.warmup).toBe(0);
+    expect(m.times).toEqual([200_000]);
+    expect(clock.calls()).toBe(1);
+    const two = fakeClock(() => 20_000);
+    expect(measure(two.run, { ...FULL_POLICY, slowReps: 2 }, two.now).times).toEqual([20_000, 20_000]);
+  });
+
   it('times async runs until their promise settles, with the same schedule', async () => {
     const clock = fakeClock((call) => (call === 0 ? 1000 : 100));
     const run = async () => {

@@ -110,7 +110,11 @@ interface RunTime {
 /**
  * The repetition schedule shared by {@link measure} and {@link measureAsync}: yields once per run it wants,
  * receives that run's time and value, and returns the measurement. Warm-up runs until `warmupRuns` runs
- * and `warmupMinMs` have passed, or `warmupMaxMs`; then {@link repsFor} timed reps.
+ * and `warmupMinMs` have passed, or `warmupMaxMs`; then {@link repsFor} timed reps. A first warm-up run
+ * slower than `slowRunMs` counts as a timed rep instead (of `slowReps`, usually the only one): a run that
+ * long gains nothing from warming up (V8's compiling and tfjs's first-call setup take milliseconds against
+ * its seconds), and repeating it would double the cost of the slowest results (tfjs-cpu's conv training,
+ * minutes per run).
  */
 function* schedule(policy: RepPolicy, now: () => number): Generator<void, Measurement, RunTime> {
   let last = 0;
@@ -126,10 +130,14 @@ function* schedule(policy: RepPolicy, now: () => number): Generator<void, Measur
   const times: number[] = [];
   while (warmup < policy.warmupRuns || now() - start < policy.warmupMinMs) {
     yield* once();
+    if (warmup === 0 && last >= policy.slowRunMs) {
+      times.push(last); // already slow when cold: it counts as a timed rep, not a warm-up
+      break;
+    }
     warmup++;
     if (now() - start >= policy.warmupMaxMs) break;
   }
-  if (warmup === 0) {
+  if (warmup === 0 && times.length === 0) {
     yield* once();
     times.push(last);
   }
