@@ -13,6 +13,7 @@ import {
   QUICK_POLICY,
   quantile,
   type RepPolicy,
+  rate,
   repsFor,
   round,
   SYSTEMS,
@@ -162,6 +163,22 @@ describe('BENCH lines', () => {
     expect(parsed).toMatchObject({ workload: 'op-overhead', system: 'tfjs-wasm', median_ms: 61.3, us_per_op: 12.3 });
     expect(parsed.gflops).toBeUndefined();
     expect(parsed.check).toBeUndefined();
+  });
+
+  it('adds images per second and the time per epoch for epoch workloads, and the rate shows both units', () => {
+    const r = result('cnn-epoch', 'tensorloom', 4000, { flops: 3.8e9, imagesPerRun: 640, imagesPerEpoch: 10_000 });
+    const parsed = JSON.parse(benchLine(r).slice('BENCH '.length));
+    expect(parsed).toMatchObject({ median_ms: 4000, gflops: 0.95, images_per_s: 160, epoch_ms: 62_500 });
+    expect(Object.keys(parsed).slice(0, 6)).toEqual([
+      'workload',
+      'system',
+      'median_ms',
+      'gflops',
+      'images_per_s',
+      'epoch_ms',
+    ]);
+    expect(rate(r)).toBe('160 img/s, 0.95 GFLOP/s');
+    expect(rate(result('x', 'tensorloom', 1))).toBe('-');
   });
 
   it('rounds to significant digits', () => {

@@ -196,6 +196,10 @@ export interface BenchResult {
   flops?: number;
   /** Primitive ops per run, for per-op overhead. */
   opsPerRun?: number;
+  /** Images one run trains on (`cnn-epoch`), for images per second. */
+  imagesPerRun?: number;
+  /** Images in a whole epoch, when a run covers only part of one: the time per epoch is extrapolated. */
+  imagesPerEpoch?: number;
   check?: number;
 }
 
@@ -208,6 +212,11 @@ export function round(x: number, digits = 4): number {
 /** GFLOP/s of `flops` operations in `ms` milliseconds. */
 export function gflops(flops: number, ms: number): number {
   return flops / (ms * 1e6);
+}
+
+/** Images per second, `images` in `ms` milliseconds. */
+export function imagesPerSecond(images: number, ms: number): number {
+  return (images * 1000) / ms;
 }
 
 /**
@@ -223,6 +232,10 @@ export function benchLine(r: BenchResult): string {
   };
   if (r.flops !== undefined) o.gflops = round(gflops(r.flops, r.stats.median), 3);
   if (r.opsPerRun !== undefined) o.us_per_op = round((r.stats.median * 1000) / r.opsPerRun, 3);
+  if (r.imagesPerRun !== undefined) {
+    o.images_per_s = round(imagesPerSecond(r.imagesPerRun, r.stats.median), 3);
+    if (r.imagesPerEpoch !== undefined) o.epoch_ms = round((r.stats.median * r.imagesPerEpoch) / r.imagesPerRun);
+  }
   o.min_ms = round(r.stats.min);
   o.p90_ms = round(r.stats.p90);
   o.reps = r.stats.reps;
@@ -298,11 +311,13 @@ export function summaryTable(results: readonly BenchResult[]): string {
   return textTable(header, rows);
 }
 
-/** Throughput of one result in the unit that suits it: GFLOP/s or µs per op. */
+/** Throughput of one result in the units that suit it: images/s, GFLOP/s, µs per op. */
 export function rate(r: BenchResult): string {
-  if (r.flops !== undefined) return `${round(gflops(r.flops, r.stats.median), 3)} GFLOP/s`;
-  if (r.opsPerRun !== undefined) return `${round((r.stats.median * 1000) / r.opsPerRun, 3)} us/op`;
-  return '-';
+  const parts: string[] = [];
+  if (r.imagesPerRun !== undefined) parts.push(`${round(imagesPerSecond(r.imagesPerRun, r.stats.median), 3)} img/s`);
+  if (r.flops !== undefined) parts.push(`${round(gflops(r.flops, r.stats.median), 3)} GFLOP/s`);
+  if (r.opsPerRun !== undefined) parts.push(`${round((r.stats.median * 1000) / r.opsPerRun, 3)} us/op`);
+  return parts.length > 0 ? parts.join(', ') : '-';
 }
 
 /**
