@@ -9,6 +9,7 @@ import {
   checkMismatches,
   FULL_POLICY,
   measure,
+  measureAsync,
   parseOptions,
   QUICK_POLICY,
   type SystemName,
@@ -18,7 +19,7 @@ import {
   USAGE,
 } from './harness';
 import { tf, useBackend, wasmFeatures } from './tfjs';
-import { allWorkloads, type Runner, type Workload } from './workloads';
+import { type AsyncRunner, allWorkloads, type Runner, type Workload } from './workloads';
 
 // Nothing may be downloaded at run time (the wasm binaries come from node_modules): fail loudly if a
 // library tries.
@@ -28,7 +29,7 @@ globalThis.fetch = () => Promise.reject(new Error('bench: a library tried to fet
 tf.enableProdMode();
 
 /** Builds the runner of `w` on `system` (switching tfjs to the right backend first). */
-async function prepare(w: Workload, system: SystemName): Promise<Runner | string> {
+async function prepare(w: Workload, system: SystemName): Promise<Runner | AsyncRunner | string> {
   if (system === 'tensorloom') return w.tensorloom();
   await useBackend(system === 'tfjs-cpu' ? 'cpu' : 'wasm');
   return w.tfjs();
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   for (const w of workloads) {
     console.log(`# ${w.name}: ${w.description}`);
+    await w.setup?.();
     for (const system of opts.systems) {
       const tensorsBefore = liveTfjsTensors();
       const runner = await prepare(w, system);
@@ -72,7 +74,10 @@ async function main(): Promise<void> {
         console.log(`# skipped ${w.name} on ${system}: ${runner}`);
         continue;
       }
-      const m = measure(() => runner.run(), policy);
+      const m =
+        'runAsync' in runner
+          ? await measureAsync(() => runner.runAsync(), policy)
+          : measure(() => runner.run(), policy);
       runner.dispose?.();
       const leaked = liveTfjsTensors() - tensorsBefore;
       const r: BenchResult = {
@@ -82,6 +87,8 @@ async function main(): Promise<void> {
         warmup: m.warmup,
         flops: w.flops,
         opsPerRun: w.opsPerRun,
+        imagesPerRun: w.imagesPerRun,
+        imagesPerEpoch: w.imagesPerEpoch,
         check: m.check,
       };
       results.push(r);

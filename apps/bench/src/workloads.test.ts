@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { type BenchResult, benchLine, checkMismatches, measure, QUICK_POLICY, SYSTEMS, summarize } from './harness';
+import {
+  type BenchResult,
+  benchLine,
+  checkMismatches,
+  measure,
+  measureAsync,
+  QUICK_POLICY,
+  SYSTEMS,
+  summarize,
+} from './harness';
 import { tf, useBackend } from './tfjs';
-import { allWorkloads } from './workloads';
+import { allWorkloads, type Workload } from './workloads';
+import { autoencoderStep } from './workloads/autoencoder-step';
 
 // The cheap workloads, run once per system: the bench code runs on all three systems, computes the same
 // result from the same inputs, frees its tfjs tensors, and the wasm backend loads from node_modules.
@@ -20,6 +30,7 @@ describe('workloads (smoke run, one rep each, no timing assertions)', () => {
       'mlp-step',
       'conv2d-forward',
       'conv2d-step',
+      'autoencoder-step',
       'op-overhead',
     ]);
   });
@@ -27,32 +38,66 @@ describe('workloads (smoke run, one rep each, no timing assertions)', () => {
   for (const name of CHEAP) {
     it(`${name} runs on every system and they agree`, async () => {
       const w = allWorkloads().find((x) => x.name === name)!;
-      const results: BenchResult[] = [];
-      for (const system of SYSTEMS) {
-        if (system !== 'tensorloom') await useBackend(system === 'tfjs-cpu' ? 'cpu' : 'wasm');
-        const before = system === 'tensorloom' ? 0 : tf.memory().numTensors;
-        const runner = system === 'tensorloom' ? w.tensorloom() : w.tfjs();
-        if (typeof runner === 'string') {
-          expect(name).toMatch(/^conv2d/); // only the conv workloads may wait for Tensorloom's conv2d
-          continue;
-        }
-        const m = measure(() => runner.run(), { ...QUICK_POLICY, maxReps: 1 });
-        runner.dispose?.();
-        if (system !== 'tensorloom') expect(tf.memory().numTensors).toBe(before);
-        expect(Number.isFinite(m.check)).toBe(true);
-        const r: BenchResult = { workload: name, system, stats: summarize(m.times), warmup: m.warmup, check: m.check };
-        expect(JSON.parse(benchLine(r).slice('BENCH '.length))).toMatchObject({ workload: name, system });
-        results.push(r);
-      }
+      const { results, skipped } = await runOnEverySystem(w);
+      // Only the conv workloads may wait for Tensorloom's conv2d
+      if (!name.startsWith('conv2d')) expect(skipped).toEqual([]);
       expect(results.length).toBeGreaterThanOrEqual(name.startsWith('conv2d') ? 2 : 3);
       expect(checkMismatches(results)).toEqual([]);
     });
   }
 
+  // The training workloads at a tiny size: the same code paths (setup, trainOnBatch) in seconds.
+  it('autoencoder-step runs on every system (batch 8) and they agree', async () => {
+    const { results, skipped } = await runOnEverySystem(autoencoderStep({ batch: 8 }));
+    expect(skipped).toEqual([]);
+    expect(results.map((r) => r.system)).toEqual([...SYSTEMS]);
+    expect(checkMismatches(results)).toEqual([]);
+  });
+
   it('op-overhead counts every add', () => {
     const w = allWorkloads().find((x) => x.name === 'op-overhead')!;
     const runner = w.tensorloom();
-    expect(typeof runner).not.toBe('string');
-    if (typeof runner !== 'string') expect(runner.run()).toBe(w.opsPerRun);
+    expect(typeof runner === 'object' && 'run' in runner).toBe(true);
+    if (typeof runner === 'object' && 'run' in runner) expect(runner.run()).toBe(w.opsPerRun);
   });
 });
+
+/**
+ * Runs `w` once on every system, as main does (setup, then one runner per system, sync or async), checking
+ * that each computes a finite value, frees its tfjs tensors and makes a well-formed BENCH line. Returns the
+ * results and, as `system: reason`, the systems that declined.
+ */
+async function runOnEverySystem(w: Workload): Promise<{ results: BenchResult[]; skipped: string[] }> {
+  await w.setup?.();
+  const results: BenchResult[] = [];
+  const skipped: string[] = [];
+  const policy = { ...QUICK_POLICY, maxReps: 1 };
+  for (const system of SYSTEMS) {
+    if (system !== 'tensorloom') await useBackend(system === 'tfjs-cpu' ? 'cpu' : 'wasm');
+    const before = system === 'tensorloom' ? 0 : tf.memory().numTensors;
+    const runner = system === 'tensorloom' ? w.tensorloom() : w.tfjs();
+    if (typeof runner === 'string') {
+      skipped.push(`${system}: ${runner}`);
+      continue;
+    }
+    const m =
+      'runAsync' in runner ? await measureAsync(() => runner.runAsync(), policy) : measure(() => runner.run(), policy);
+    runner.dispose?.();
+    if (system !== 'tensorloom') expect(tf.memory().numTensors).toBe(before);
+    expect(Number.isFinite(m.check)).toBe(true);
+    const r: BenchResult = {
+      workload: w.name,
+      system,
+      stats: summarize(m.times),
+      warmup: m.warmup,
+      flops: w.flops,
+      opsPerRun: w.opsPerRun,
+      imagesPerRun: w.imagesPerRun,
+      imagesPerEpoch: w.imagesPerEpoch,
+      check: m.check,
+    };
+    expect(JSON.parse(benchLine(r).slice('BENCH '.length))).toMatchObject({ workload: w.name, system });
+    results.push(r);
+  }
+  return { results, skipped };
+}

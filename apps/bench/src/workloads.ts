@@ -5,10 +5,20 @@
  */
 import * as tl from '@tensorloom/tensor-core';
 import { tf } from './tfjs';
+import { autoencoderStep } from './workloads/autoencoder-step';
 
 /** A prepared workload for one system: `run` does one repetition and returns a number read from its result. */
 export interface Runner {
   run(): number;
+  dispose?(): void;
+}
+
+/**
+ * A runner whose repetition returns a promise (`fit`, tfjs's `model.fit` and `trainOnBatch`): it is timed until
+ * the promise settles, and the next one starts only then.
+ */
+export interface AsyncRunner {
+  runAsync(): Promise<number>;
   dispose?(): void;
 }
 
@@ -19,10 +29,16 @@ export interface Workload {
   flops?: number;
   /** Primitive ops in one run (for µs per op). */
   opsPerRun?: number;
+  /** Images one run trains on (for images per second). */
+  imagesPerRun?: number;
+  /** Images in a full epoch, where one run is a part of one (for the time per epoch). */
+  imagesPerEpoch?: number;
+  /** Loads what the runners need (a data set), once, before the first of them is built. */
+  setup?(): Promise<void>;
   /** The Tensorloom runner, or the reason Tensorloom cannot run this workload yet. */
-  tensorloom(): Runner | string;
+  tensorloom(): Runner | AsyncRunner | string;
   /** The tfjs runner, built on whichever tfjs backend is active, or why that backend cannot run it. */
-  tfjs(): Runner | string;
+  tfjs(): Runner | AsyncRunner | string;
 }
 
 // --- inputs ------------------------------------------------------------------------------------------------
@@ -369,6 +385,7 @@ export function allWorkloads(): Workload[] {
     mlpStep(),
     convWorkload(false),
     convWorkload(true),
+    autoencoderStep(),
     opOverhead(),
   ];
 }
