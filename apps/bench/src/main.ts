@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     return;
   }
   const policy = opts.quick ? QUICK_POLICY : FULL_POLICY;
-  const workloads = allWorkloads().filter((w) => selected(w.name, opts.filters));
+  const workloads = allWorkloads({ quick: opts.quick }).filter((w) => selected(w.name, opts.filters));
   if (workloads.length === 0) throw new Error(`no workload matches ${opts.filters.join(', ')}\n${USAGE}`);
 
   const require = createRequire(import.meta.url);

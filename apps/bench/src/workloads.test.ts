@@ -12,6 +12,7 @@ import {
 import { tf, useBackend } from './tfjs';
 import { allWorkloads, type Workload } from './workloads';
 import { autoencoderStep } from './workloads/autoencoder-step';
+import { cnnEpoch } from './workloads/cnn-epoch';
 
 // The cheap workloads, run once per system: the bench code runs on all three systems, computes the same
 // result from the same inputs, frees its tfjs tensors, and the wasm backend loads from node_modules.
@@ -31,6 +32,7 @@ describe('workloads (smoke run, one rep each, no timing assertions)', () => {
       'conv2d-forward',
       'conv2d-step',
       'autoencoder-step',
+      'cnn-epoch',
       'op-overhead',
     ]);
   });
@@ -46,11 +48,22 @@ describe('workloads (smoke run, one rep each, no timing assertions)', () => {
     });
   }
 
-  // The training workloads at a tiny size: the same code paths (setup, trainOnBatch) in seconds.
+  // The training workloads at a tiny size: the same code paths (setup, fit, model.fit, trainOnBatch) in seconds.
   it('autoencoder-step runs on every system (batch 8) and they agree', async () => {
     const { results, skipped } = await runOnEverySystem(autoencoderStep({ batch: 8 }));
     expect(skipped).toEqual([]);
     expect(results.map((r) => r.system)).toEqual([...SYSTEMS]);
+    expect(checkMismatches(results)).toEqual([]);
+  });
+
+  it('cnn-epoch runs on Tensorloom and tfjs-cpu (2 batches of 8) and they agree; tfjs-wasm cannot train convs', async () => {
+    const w = cnnEpoch({ batches: 2, batchSize: 8 });
+    expect(w.imagesPerRun).toBe(16);
+    const { results, skipped } = await runOnEverySystem(w);
+    expect(results.map((r) => r.system)).toEqual(['tensorloom', 'tfjs-cpu']);
+    expect(skipped).toEqual([expect.stringMatching(/^tfjs-wasm: .*no Conv2DBackpropFilter kernel/)]);
+    expect(JSON.parse(benchLine(results[0]).slice('BENCH '.length))).toHaveProperty('images_per_s');
+    // The epoch's mean loss after an Adam step on both systems: equal up to float32 rounding.
     expect(checkMismatches(results)).toEqual([]);
   });
 

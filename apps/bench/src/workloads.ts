@@ -6,6 +6,7 @@
 import * as tl from '@tensorloom/tensor-core';
 import { tf } from './tfjs';
 import { autoencoderStep } from './workloads/autoencoder-step';
+import { cnnEpoch } from './workloads/cnn-epoch';
 
 /** A prepared workload for one system: `run` does one repetition and returns a number read from its result. */
 export interface Runner {
@@ -39,6 +40,12 @@ export interface Workload {
   tensorloom(): Runner | AsyncRunner | string;
   /** The tfjs runner, built on whichever tfjs backend is active, or why that backend cannot run it. */
   tfjs(): Runner | AsyncRunner | string;
+}
+
+/** Options of {@link allWorkloads}. */
+export interface WorkloadOptions {
+  /** `--quick`: the epoch workloads train on fewer batches. */
+  quick?: boolean;
 }
 
 // --- inputs ------------------------------------------------------------------------------------------------
@@ -378,7 +385,7 @@ function opOverhead(): Workload {
 }
 
 /** All workloads, in report order. */
-export function allWorkloads(): Workload[] {
+export function allWorkloads(options: WorkloadOptions = {}): Workload[] {
   return [
     ...[64, 128, 256, 512, 1024].map(matmulWorkload),
     bmmAttention(),
@@ -386,6 +393,7 @@ export function allWorkloads(): Workload[] {
     convWorkload(false),
     convWorkload(true),
     autoencoderStep(),
+    cnnEpoch({ batches: options.quick ? 2 : undefined }),
     opOverhead(),
   ];
 }
