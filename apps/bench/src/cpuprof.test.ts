@@ -38,6 +38,18 @@ describe('cpu profile self times', () => {
     expect(rows[0].percent).toBeCloseTo((100 * 5) / 7, 10);
   });
 
+  it('never counts idle time', () => {
+    const idle: CpuProfile = {
+      nodes: [
+        ...profile.nodes.map((n) => (n.id === 1 ? { ...n, children: [2, 3, 5, 6] } : n)),
+        { id: 6, callFrame: frame('(idle)') },
+      ],
+      samples: [4, 6, 6, 4],
+      timeDeltas: [0, 1000, 5000, 1000],
+    };
+    expect(selfTimes(idle).map((r) => [r.fn, r.ms])).toEqual([['kernelBlock (chunk.js:510)', 1]]);
+  });
+
   it('formats the top rows', () => {
     expect(formatSelfTimes(selfTimes(profile, 'measure'), 1)).toBe('      5 ms  71.4%  kernelBlock (chunk.js:510)');
   });

@@ -1,7 +1,10 @@
 /**
- * Self time per function from a V8 `.cpuprofile` (what `node --cpu-prof` writes), to see which kernel a
- * workload spends its time in. Used by `src/profile.ts`.
+ * Self time per function from a V8 `.cpuprofile` (what `node --cpu-prof` and the inspector's profiler
+ * write), to see which kernel a workload spends its time in, and {@link recordCpuProfile}, which profiles
+ * one measurement. Used by `src/main.ts` and `src/profile.ts`.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 
 /** The parts of a V8 CPU profile read here. */
 export interface CpuProfile {
@@ -28,7 +31,8 @@ export interface SelfTime {
  * Self time of each function (summed over every call site), largest first. A sample's time is the delta to
  * the next sample, which V8 attributes to the function on top of the stack. With `under`, only samples
  * taken while a function of that name was on the stack count (e.g. `measure`, to leave out module loading),
- * plus garbage collection and V8 internals in between, and percentages are of that time.
+ * plus garbage collection and V8 internals in between, and percentages are of that time. Idle time (the
+ * event loop waiting) is nobody's and never counts.
  */
 export function selfTimes(profile: CpuProfile, under?: string): SelfTime[] {
   const label = new Map<number, string>();
@@ -65,7 +69,7 @@ export function selfTimes(profile: CpuProfile, under?: string): SelfTime[] {
   let total = 0;
   for (let i = first; i <= last; i++) {
     const id = profile.samples[i];
-    if (!isInside(id) && !rootLevel(id)) continue;
+    if ((!isInside(id) && !rootLevel(id)) || name.get(id) === '(idle)') continue;
     // timeDeltas[i] is the gap *before* sample i, so sample i lasts timeDeltas[i + 1].
     const dt = profile.timeDeltas[i + 1] ?? 0;
     const fn = label.get(id) ?? '?';
@@ -83,4 +87,29 @@ export function formatSelfTimes(rows: readonly SelfTime[], n = 15): string {
     .slice(0, n)
     .map((r) => `${r.ms.toFixed(0).padStart(7)} ms ${r.percent.toFixed(1).padStart(5)}%  ${r.fn}`)
     .join('\n');
+}
+
+/**
+ * Runs `body` under V8's sampling profiler (through `node:inspector`, in this process) and writes what it
+ * recorded to `file` as a `.cpuprofile`. Unlike `node --cpu-prof`, the profile holds exactly the
+ * measurement, including the work that async code (a `fit` epoch) does after an `await`, which V8 resumes
+ * without its callers on the stack.
+ */
+export async function recordCpuProfile<T>(file: string, body: () => Promise<T>): Promise<T> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    let result: T;
+    try {
+      result = await body();
+    } finally {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+    }
+    return result;
+  } finally {
+    session.disconnect();
+  }
 }

@@ -3,15 +3,19 @@
  * `BENCH {...}` line per (workload, system) as it finishes, then a summary table. See README.md.
  */
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { recordCpuProfile } from './cpuprof';
 import {
   type BenchResult,
   benchLine,
   checkMismatches,
   FULL_POLICY,
+  type Measurement,
   measure,
   measureAsync,
   parseOptions,
   QUICK_POLICY,
+  type RepPolicy,
   type SystemName,
   selected,
   summarize,
@@ -33,6 +37,19 @@ async function prepare(w: Workload, system: SystemName): Promise<Runner | AsyncR
   if (system === 'tensorloom') return w.tensorloom();
   await useBackend(system === 'tfjs-cpu' ? 'cpu' : 'wasm');
   return w.tfjs();
+}
+
+/**
+ * Where `pnpm run profile` wants a `.cpuprofile` of each measurement (warm-up and timed reps), or undefined.
+ * Set by `src/profile.ts`.
+ */
+const profileDir = process.env.BENCH_CPU_PROF_DIR;
+
+/** Measures `runner` with the rep policy, under the profiler when `profileDir` is set. */
+async function measureRunner(runner: Runner | AsyncRunner, policy: RepPolicy, label: string): Promise<Measurement> {
+  const go = async () =>
+    'runAsync' in runner ? await measureAsync(() => runner.runAsync(), policy) : measure(() => runner.run(), policy);
+  return profileDir ? recordCpuProfile(path.join(profileDir, `${label}.cpuprofile`), go) : go();
 }
 
 /** tfjs tensors alive now (0 before any tfjs backend is up). */
@@ -74,10 +91,7 @@ async function main(): Promise<void> {
         console.log(`# skipped ${w.name} on ${system}: ${runner}`);
         continue;
       }
-      const m =
-        'runAsync' in runner
-          ? await measureAsync(() => runner.runAsync(), policy)
-          : measure(() => runner.run(), policy);
+      const m = await measureRunner(runner, policy, `${w.name}.${system}`);
       runner.dispose?.();
       const leaked = liveTfjsTensors() - tensorsBefore;
       const r: BenchResult = {
