@@ -3,8 +3,8 @@
  * loop: training-utils' `fit` over a `DataLoader` on Tensorloom, `model.fit` on tfjs. Both take the batches in
  * order (no shuffling), so both see the same images in the same batches.
  *
- * A full epoch of the 10,000 test images would take tfjs-cpu about an hour here (its conv filter gradient
- * runs at a few million multiply-adds per second, ~20 s per batch of 64), so a run trains on the first
+ * A full epoch of the 10,000 test images would take tfjs-cpu 30–40 minutes here (its conv filter gradient
+ * is a plain loop: ~11–15 s per batch of 64), so a run trains on the first
  * `batches` batches only, the same on every system, and the report extrapolates to an epoch.
  */
 import * as tl from '@tensorloom/tensor-core';
@@ -13,7 +13,7 @@ import { tf } from '../tfjs';
 import type { Workload } from '../workloads';
 import { loadTestSplit, testImages, uniformInit } from './training-inputs';
 
-/** Batches per run in full mode: 640 images, ~3.5 minutes a run on tfjs-cpu. */
+/** Batches per run in full mode: 640 images, ~2 minutes a run on tfjs-cpu. */
 export const CNN_EPOCH_BATCHES = 10;
 const EPOCH_IMAGES = 10_000;
 const LR = 1e-3;
