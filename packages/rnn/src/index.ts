@@ -1,0 +1,25 @@
+/**
+ * `@tensorloom/rnn`: recurrent networks for Tensorloom — `RNN`, `LSTM`, `GRU` and their cells with PyTorch's
+ * options, parameter names and gate orders (a PyTorch state dict loads unchanged), variable-length batches
+ * with packed-sequence semantics, an unrolled view for teaching (exercise 6-1), an encoder–decoder with
+ * teacher forcing, greedy and beam-search decoding, a vocabulary helper, and sequence utilities
+ * (padding, batching, truncated backpropagation through time).
+ *
+ * @packageDocumentation
+ */
+export type { CellOptions, RNNCellOptions } from './cells';
+export { GRUCell, LSTMCell, RNNCell, RNNCellBase } from './cells';
+export type {
+  CellKind,
+  LayerWeights,
+  LSTMState,
+  Nonlinearity,
+  RecurrentLayerOptions,
+  RecurrentLayerResult,
+  RecurrentOptions,
+  RecurrentResult,
+  RecurrentState,
+} from './functional';
+export * as functional from './functional';
+export type { RecurrentForwardOptions, RNNBaseOptions, RNNOptions } from './rnn';
+export { GRU, LSTM, RNN, RNNBase } from './rnn';
