@@ -23,3 +23,5 @@ export type {
 export * as functional from './functional';
 export type { RecurrentForwardOptions, RNNBaseOptions, RNNOptions } from './rnn';
 export { GRU, LSTM, RNN, RNNBase } from './rnn';
+export type { Unrolled, UnrollOptions } from './unroll';
+export { unroll } from './unroll';
