@@ -67,6 +67,10 @@ export abstract class RNNBase<S extends RecurrentState> extends nn.Module<
   [Tensor, (S | null)?, RecurrentForwardOptions?],
   [Tensor, S]
 > {
+  /** `weight_ih_l{k}` and `weight_hh_l{k}` (with `_reverse` for the reverse direction), PyTorch's attribute names. */
+  [name: `weight_${'ih' | 'hh'}_l${string}`]: nn.Parameter;
+  /** `bias_ih_l{k}` and `bias_hh_l{k}` (with `_reverse`); absent without bias. */
+  [name: `bias_${'ih' | 'hh'}_l${string}`]: nn.Parameter | undefined;
   /** Size of each input step. */
   readonly inputSize: number;
   /** Size of the hidden state. */
