@@ -23,5 +23,15 @@ export type {
 export * as functional from './functional';
 export type { RecurrentForwardOptions, RNNBaseOptions, RNNOptions } from './rnn';
 export { GRU, LSTM, RNN, RNNBase } from './rnn';
+export type {
+  BatchIndicesOptions,
+  BpttWindow,
+  LengthsToMaskOptions,
+  PaddedTokens,
+  PadSequenceOptions,
+  PadTokensOptions,
+  TruncatedBpttOptions,
+} from './sequence';
+export { batchIndices, detachState, lengthsToMask, padSequence, padTokens, truncatedBptt } from './sequence';
 export type { Unrolled, UnrollOptions } from './unroll';
 export { unroll } from './unroll';
