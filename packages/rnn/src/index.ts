@@ -35,3 +35,13 @@ export type {
 export { batchIndices, detachState, lengthsToMask, padSequence, padTokens, truncatedBptt } from './sequence';
 export type { Unrolled, UnrollOptions } from './unroll';
 export { unroll } from './unroll';
+export type {
+  BuildVocabularyOptions,
+  DecodeOptions,
+  EncodeOptions,
+  SpecialTokens,
+  TokenLevel,
+  VocabularyJSON,
+  VocabularyOptions,
+} from './vocab';
+export { DEFAULT_SPECIALS, Vocabulary } from './vocab';
