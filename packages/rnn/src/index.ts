@@ -24,6 +24,20 @@ export * as functional from './functional';
 export type { RecurrentForwardOptions, RNNBaseOptions, RNNOptions } from './rnn';
 export { GRU, LSTM, RNN, RNNBase } from './rnn';
 export type {
+  BeamSearchOptions,
+  DecodeResult,
+  DecoderOutput,
+  DecodeStep,
+  EncoderOutput,
+  GreedySearchOptions,
+  Seq2SeqBeamOptions,
+  Seq2SeqDecodeOptions,
+  Seq2SeqLayerOptions,
+  Seq2SeqOptions,
+  TeacherForcingOptions,
+} from './seq2seq';
+export { beamSearch, DecoderRNN, EncoderRNN, greedySearch, Seq2Seq, selectStateRows } from './seq2seq';
+export type {
   BatchIndicesOptions,
   BpttWindow,
   LengthsToMaskOptions,
