@@ -270,8 +270,8 @@ function recording(tensors: readonly (Tensor | null)[]): boolean {
 /**
  * A parameter used at every step, prepared for that. tensor-core adds a leaf's gradient twice per use (into
  * `.grad` and into the engine's map), so T uses of a `(4H, H)` leaf cost 2T full-size additions; through a
- * recorded copy the T uses accumulate once each and the leaf receives one sum (measured: −8% on the LSTM
- * benchmark step). The copy costs one pass over the weight.
+ * recorded copy the T uses accumulate once each and the leaf receives one sum (measured on the bench's LSTM
+ * step: 6% faster best-of-16, 18% in the median on a busy machine). The copy costs one pass over the weight.
  */
 function perStepWeight(w: Tensor, steps: number): Tensor {
   return steps > 1 && w.isLeaf && recording([w]) ? w.clone() : w;
@@ -283,8 +283,8 @@ function perStepWeight(w: Tensor, steps: number): Tensor {
  * Without autograd recording, one `(T·B, I) @ (I, G·H)` product covers all steps and is split afterwards.
  * While recording, each step gets its own product: in tensor-core the gradient of each slice of a big
  * tensor is materialised at the big tensor's full size (slice's adjoint is a zero-filled `unslice`), which
- * makes splitting a `(T, B, 4H)` projection cost O(T²·B·H) in the backward pass — measured at ~50 ms of a
- * ~200 ms LSTM training step, more than the big product saves.
+ * makes splitting a `(T, B, 4H)` projection cost O(T²·B·H) in the backward pass: the bench's LSTM training
+ * step took 20–40% longer that way than with per-step products.
  */
 function inputProjections(xs: readonly Tensor[], weightIh: Tensor, bias: Tensor | null): Tensor[] {
   if (!recording([weightIh, bias, ...xs])) {
