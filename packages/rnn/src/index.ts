@@ -30,13 +30,22 @@ export type {
   DecodeStep,
   EncoderOutput,
   GreedySearchOptions,
+  SampleSearchOptions,
   Seq2SeqBeamOptions,
   Seq2SeqDecodeOptions,
   Seq2SeqLayerOptions,
   Seq2SeqOptions,
   TeacherForcingOptions,
 } from './seq2seq';
-export { beamSearch, DecoderRNN, EncoderRNN, greedySearch, Seq2Seq, selectStateRows } from './seq2seq';
+export {
+  beamSearch,
+  DecoderRNN,
+  EncoderRNN,
+  greedySearch,
+  Seq2Seq,
+  sampleSearch,
+  selectStateRows,
+} from './seq2seq';
 export type {
   BatchIndicesOptions,
   BpttWindow,

@@ -1,7 +1,7 @@
 import { Generator, noGrad, randint, type Tensor, TensorError, tensor } from '@tensorloom/tensor-core';
 import { Adam } from '@tensorloom/training-utils';
 import { describe, expect, it } from 'vitest';
-import { beamSearch, DecoderRNN, EncoderRNN, greedySearch, Seq2Seq } from './seq2seq';
+import { beamSearch, DecoderRNN, EncoderRNN, greedySearch, Seq2Seq, sampleSearch } from './seq2seq';
 import { padTokens } from './sequence';
 
 const f64 = { dtype: 'float64' as const };
@@ -111,6 +111,38 @@ describe('decoding a hand-set model with known answers', () => {
     expect(() => beamSearch(step, state, { sosId: SOS, eosId: EOS, beamWidth: 0, maxLength: 5 })).toThrow(
       /beamSearch: beamWidth must be a positive integer/,
     );
+  });
+});
+
+describe('sampling', () => {
+  // The Markov chain of TABLE as a step function over a dummy state, starting from none.
+  const step = (tokens: Tensor, state: Tensor | null): [Tensor, Tensor | null] => {
+    const rows = Array.from(tokens.data, (prev) => Array.from({ length: V }, (_, v) => logP(prev, v)));
+    return [tensor(rows, f64), state];
+  };
+  const opts = { sosId: SOS, eosId: EOS, maxLength: 6 };
+
+  it('draws from the model: first word a ≈ 60%, the sequence "b" ≈ 36%', () => {
+    const n = 4000;
+    const r = sampleSearch(step, null, n, { ...opts, generator: new Generator(5) });
+    const firstA = r.filter((s) => s.tokens[0] === A).length / n;
+    const justB = r.filter((s) => s.finished && s.tokens.length === 1 && s.tokens[0] === B).length / n;
+    expect(Math.abs(firstA - 0.6)).toBeLessThan(0.03);
+    expect(Math.abs(justB - 0.36)).toBeLessThan(0.03);
+    const one = r.find((s) => s.finished && s.tokens.join() === `${A}`);
+    expect(one?.score).toBeCloseTo(Math.log(0.24), 6); // log-probability under the model
+  });
+
+  it('is reproducible with a generator, and greedy at a tiny temperature or with topK 1', () => {
+    const a = sampleSearch(step, null, 50, { ...opts, generator: new Generator(6) });
+    const b = sampleSearch(step, null, 50, { ...opts, generator: new Generator(6) });
+    expect(a).toEqual(b);
+    const greedy = greedySearch(step, null, 1, opts)[0].tokens;
+    for (const extra of [{ temperature: 1e-3 }, { topK: 1 }]) {
+      const r = sampleSearch(step, null, 20, { ...opts, ...extra, generator: new Generator(7) });
+      expect(r.every((s) => s.tokens.join() === greedy.join())).toBe(true);
+    }
+    expect(() => sampleSearch(step, null, 1, { ...opts, temperature: 0 })).toThrow(/temperature must be positive/);
   });
 });
 

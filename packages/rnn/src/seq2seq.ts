@@ -11,6 +11,7 @@ import {
   cat,
   defaultGenerator,
   fmtShape,
+  multinomial,
   nn,
   noGrad,
   type Generator as RandomGenerator,
@@ -162,9 +163,10 @@ export interface DecodeResult {
 
 /**
  * One decoder step as the search functions call it: previous tokens `(N)` int32 and a state whose batch
- * dim is N → logits `(N, V)` and the new state.
+ * dim is N → logits `(N, V)` and the new state. The first state may be null where the model starts from
+ * zeros (a language model without an encoder).
  */
-export type DecodeStep<S extends RecurrentState> = (tokens: Tensor, state: S) => [logits: Tensor, state: S];
+export type DecodeStep<S extends RecurrentState | null> = (tokens: Tensor, state: S) => [logits: Tensor, state: S];
 
 /** Options of {@link greedySearch}. */
 export interface GreedySearchOptions {
@@ -222,7 +224,7 @@ function checkSearch(op: string, o: GreedySearchOptions): void {
  *   { sosId: 1, eosId: 2, maxLength: 20 });
  * ```
  */
-export function greedySearch<S extends RecurrentState>(
+export function greedySearch<S extends RecurrentState | null>(
   step: DecodeStep<S>,
   initialState: S,
   batch: number,
@@ -247,6 +249,71 @@ export function greedySearch<S extends RecurrentState>(
           else r.tokens.push(best);
         }
         return best;
+      });
+    }
+    return results;
+  });
+}
+
+/** Options of {@link sampleSearch}. */
+export interface SampleSearchOptions extends GreedySearchOptions {
+  /** Divides the logits before the softmax (default 1): below 1 sharper, towards 0 greedy; above 1 flatter. */
+  temperature?: number;
+  /** Sample only among the `topK` most likely tokens (default: all). */
+  topK?: number;
+  /** Where the draws come from (default: the global generator). */
+  generator?: RandomGenerator;
+}
+
+/**
+ * Sampling from the model, for text generation (e.g. a character-level language model): like
+ * {@link greedySearch}, but each step draws the next token from `softmax(logits / temperature)` (restricted
+ * to the `topK` most likely tokens if given). `score` is the log-probability under the model itself
+ * (temperature 1). Runs without autograd.
+ *
+ * @example
+ * ```ts
+ * const [word] = sampleSearch(step, null, 1, { sosId: 1, eosId: 2, maxLength: 20, temperature: 0.8 });
+ * vocab.decode(word.tokens);
+ * ```
+ */
+export function sampleSearch<S extends RecurrentState | null>(
+  step: DecodeStep<S>,
+  initialState: S,
+  batch: number,
+  options: SampleSearchOptions,
+): DecodeResult[] {
+  checkSearch('sampleSearch', options);
+  const temperature = options.temperature ?? 1;
+  if (!(temperature > 0)) throw new TensorError('sampleSearch', `temperature must be positive, got ${temperature}`);
+  const topK = options.topK;
+  if (topK !== undefined && (!Number.isInteger(topK) || topK < 1)) {
+    throw new TensorError('sampleSearch', `topK must be a positive integer, got ${topK}`);
+  }
+  return noGrad(() => {
+    const results: DecodeResult[] = Array.from({ length: batch }, () => ({ tokens: [], score: 0, finished: false }));
+    let prev = new Array<number>(batch).fill(options.sosId);
+    let state = initialState;
+    for (let t = 0; t < options.maxLength && results.some((r) => !r.finished); t++) {
+      const [logits, next] = step(ids(prev), state);
+      state = next;
+      const rows = logProbRows(logits);
+      const weights = rows.map((lp) => {
+        const scaled = lp.map((p) => p / temperature);
+        const cut = topK === undefined || topK >= lp.length ? -Infinity : [...scaled].sort((a, b) => b - a)[topK - 1];
+        const top = Math.max(...scaled);
+        return scaled.map((p) => (p >= cut ? Math.exp(p - top) : 0)); // unnormalised softmax
+      });
+      const drawn = multinomial(tensor(weights, { dtype: 'float64' }), 1, true, { generator: options.generator });
+      prev = rows.map((lp, b) => {
+        const v = drawn.data[b];
+        const r = results[b];
+        if (!r.finished) {
+          r.score += lp[v];
+          if (v === options.eosId) r.finished = true;
+          else r.tokens.push(v);
+        }
+        return v;
       });
     }
     return results;
