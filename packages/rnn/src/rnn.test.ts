@@ -1,4 +1,14 @@
-import { cat, Generator, gradcheck, randn, type Tensor, TensorError, tensor, zeros } from '@tensorloom/tensor-core';
+import {
+  cat,
+  Generator,
+  gradcheck,
+  noGrad,
+  randn,
+  type Tensor,
+  TensorError,
+  tensor,
+  zeros,
+} from '@tensorloom/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { recurrent } from './functional';
 import { GRU, LSTM, RNN } from './rnn';
@@ -244,6 +254,20 @@ describe('options', () => {
     const [u, [hu]] = m.forward(randn([7, 5]), [zeros([6, 4]), zeros([6, 4])]);
     expect(u.shape).toEqual([7, 8]);
     expect(hu.shape).toEqual([6, 4]);
+  });
+
+  it('inference (one batched input projection) computes what training mode (per-step products) does', () => {
+    for (const m of [
+      new RNN(3, 4, { numLayers: 2, bidirectional: true, nonlinearity: 'relu', ...f64 }),
+      new LSTM(3, 4, { numLayers: 2, bidirectional: true, ...f64 }),
+      new GRU(3, 4, { numLayers: 2, bidirectional: true, ...f64 }),
+    ]) {
+      const x = randn([5, 3, 3], { generator: new Generator(40), ...f64 });
+      const [recorded] = m.forward(x, null, { lengths: [5, 2, 4] });
+      const [plain] = noGrad(() => m.forward(x, null, { lengths: [5, 2, 4] }));
+      expect(recorded.requiresGrad && !plain.requiresGrad).toBe(true);
+      expect(plain).toBeAllclose(recorded, { rtol: 1e-12, atol: 1e-14 });
+    }
   });
 
   it('keeps working after Module.to (parameters are looked up by name)', () => {
