@@ -268,16 +268,6 @@ function recording(tensors: readonly (Tensor | null)[]): boolean {
 }
 
 /**
- * A parameter used at every step, prepared for that. tensor-core adds a leaf's gradient twice per use (into
- * `.grad` and into the engine's map), so T uses of a `(4H, H)` leaf cost 2T full-size additions; through a
- * recorded copy the T uses accumulate once each and the leaf receives one sum (measured on the bench's LSTM
- * step: 6% faster best-of-16, 18% in the median on a busy machine). The copy costs one pass over the weight.
- */
-function perStepWeight(w: Tensor, steps: number): Tensor {
-  return steps > 1 && w.isLeaf && recording([w]) ? w.clone() : w;
-}
-
-/**
  * The input part of every step's gate pre-activations, `x_t W_ihᵀ + b` `(B, G·H)` for each t.
  *
  * Without autograd recording, one `(T·B, I) @ (I, G·H)` product covers all steps and is split afterwards.
@@ -293,9 +283,8 @@ function inputProjections(xs: readonly Tensor[], weightIh: Tensor, bias: Tensor 
     if (bias !== null) p = p.add(bias);
     return p.split(rows, 0); // T × (B, G·H)
   }
-  const w = perStepWeight(weightIh, xs.length);
   return xs.map((x) => {
-    const p = matmulT(x, w, false, true); // (B, I) @ (I, G·H) → (B, G·H)
+    const p = matmulT(x, weightIh, false, true); // (B, I) @ (I, G·H) → (B, G·H)
     return bias === null ? p : p.add(bias);
   });
 }
@@ -339,7 +328,6 @@ export function recurrentLayer(
   // GRU keeps bias_hh inside r ⊙ (W_hn h + b_hn); the other kinds add both biases once, to the input part.
   const inputBias = kind === 'gru' ? biasIh : sumBiases(biasIh, biasHh);
   const proj = inputProjections(xs, weightIh, inputBias);
-  const wHh = perStepWeight(weightHh, steps);
   let h: Tensor | null;
   let c: Tensor | null = null;
   if (kind === 'lstm') [h, c] = state === null ? [null, null] : (state as LSTMState);
@@ -350,7 +338,7 @@ export function recurrentLayer(
     // h null is the zero initial state: its product is zero and is skipped (with one step only, it is
     // computed, so that weight_hh gets a zero gradient rather than none, as in PyTorch).
     if (h === null && steps === 1) h = zeros([xs[0].shape[0], weightHh.shape[1]], { dtype: weightHh.dtype });
-    const rec = h === null ? null : matmulT(h, wHh, false, true); // (B, H) @ (H, G·H) → (B, G·H)
+    const rec = h === null ? null : matmulT(h, weightHh, false, true); // (B, H) @ (H, G·H) → (B, G·H)
     let hNew: Tensor;
     let cNew: Tensor | null = null;
     if (kind === 'lstm') {
