@@ -7,6 +7,7 @@ import * as tl from '@tensorloom/tensor-core';
 import { tf } from './tfjs';
 import { autoencoderStep } from './workloads/autoencoder-step';
 import { cnnEpoch } from './workloads/cnn-epoch';
+import { lstmStep } from './workloads/lstm-step';
 
 /** A prepared workload for one system: `run` does one repetition and returns a number read from its result. */
 export interface Runner {
@@ -390,6 +391,7 @@ export function allWorkloads(options: WorkloadOptions = {}): Workload[] {
     ...[64, 128, 256, 512, 1024].map(matmulWorkload),
     bmmAttention(),
     mlpStep(),
+    lstmStep(),
     convWorkload(false),
     convWorkload(true),
     autoencoderStep(),

@@ -661,7 +661,6 @@ export class Trainer<I = Tensor, T = Tensor, O = Tensor> {
    */
   async fit(overrides: Partial<TrainerOptions<I, T, O>> = {}): Promise<History> {
     const options = { ...this.options, ...overrides };
-    // biome-ignore lint/suspicious/noFocusedTests: this is the training loop `fit`, not Jasmine's focused test
     const history = await fit(this.model, {
       ...options,
       initialEpoch: this.epoch,
