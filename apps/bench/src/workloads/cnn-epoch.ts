@@ -86,7 +86,6 @@ export function cnnEpoch(options: CnnEpochOptions = {}): Workload {
       const train = new DataLoader(new TensorDataset(x, y), { batchSize }); // in order, last batch kept
       return {
         async runAsync() {
-          // biome-ignore lint/suspicious/noFocusedTests: this is training-utils' `fit`, not Jasmine's focused test
           const history = await fit(model, { train, epochs: 1, optimizer, loss: crossEntropy, progress: 'none' });
           return history.get('loss')[0]; // the epoch's mean training loss
         },
