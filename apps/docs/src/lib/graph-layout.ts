@@ -1,0 +1,104 @@
+/**
+ * Lays out a computation graph exported by tensor-core's `traceGraph` for drawing: dagre's layered
+ * (Sugiyama) layout, left to right from inputs to output, with the text each node box shows.
+ */
+import dagre from '@dagrejs/dagre';
+import type { Graph, GraphNode } from '@tensorloom/tensor-core';
+import { fmt } from './format';
+
+export interface LaidOutNode {
+  id: string;
+  /** The box's centre and size, in SVG user units. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  kind: GraphNode['kind'];
+  /** Text lines: the name (label, or the op), then `value`, then `grad` where known. */
+  lines: string[];
+  /** The op that produced the node (`undefined` for leaves). */
+  op?: string;
+}
+
+export interface LaidOutEdge {
+  from: string;
+  to: string;
+  /** Polyline through dagre's bend points, from the input's box to the result's. */
+  points: { x: number; y: number }[];
+  /** For collapsed graphs, the hidden ops the edge passes through (`matmul → add`). */
+  label?: string;
+}
+
+export interface GraphLayout {
+  width: number;
+  height: number;
+  nodes: LaidOutNode[];
+  edges: LaidOutEdge[];
+}
+
+/** Formats a value or gradient array: a scalar as a number, a short vector in brackets, else its size. */
+function fmtArray(a: number[], shape: number[]): string {
+  if (shape.length === 0) return fmt(a[0]);
+  if (a.length <= 4) return `[${a.map((v) => fmt(v, 3)).join(', ')}]`;
+  return `(${shape.join('×')} values)`;
+}
+
+/** The text lines of one node's box. */
+export function nodeLines(n: GraphNode): string[] {
+  const name = n.label ?? n.op ?? 'const';
+  const head = n.label && n.op ? `${name}  (${n.op})` : name;
+  const lines = [head];
+  if (n.value) lines.push(`value ${fmtArray(n.value, n.shape)}`);
+  if (n.grad) lines.push(`grad ${fmtArray(n.grad, n.shape)}`);
+  else if (n.value && n.requiresGrad) lines.push('grad —');
+  return lines;
+}
+
+const CHAR_WIDTH = 7.4; // average advance of the 12.5px monospace font the SVG uses
+const LINE_HEIGHT = 17;
+
+/** Lays out `graph` left to right (inputs on the left), sizing each box to its text. */
+export function layoutGraph(graph: Graph, options: { rankdir?: 'LR' | 'TB' } = {}): GraphLayout {
+  const g = new dagre.graphlib.Graph({ multigraph: true });
+  g.setGraph({ rankdir: options.rankdir ?? 'LR', nodesep: 18, ranksep: 44, marginx: 8, marginy: 8 });
+  g.setDefaultEdgeLabel(() => ({}));
+
+  const texts = new Map<string, string[]>();
+  for (const n of graph.nodes) {
+    const lines = nodeLines(n);
+    texts.set(n.id, lines);
+    const longest = Math.max(...lines.map((l) => l.length));
+    g.setNode(n.id, {
+      width: Math.max(72, Math.ceil(longest * CHAR_WIDTH) + 20),
+      height: lines.length * LINE_HEIGHT + 14,
+    });
+  }
+  graph.edges.forEach((e, i) => {
+    const label = e.via?.join(' → ');
+    const size = label ? { width: label.length * CHAR_WIDTH * 0.85, height: 14, labelpos: 'c' as const } : {};
+    g.setEdge(e.from, e.to, size, `e${i}`);
+  });
+
+  dagre.layout(g);
+
+  const nodes: LaidOutNode[] = graph.nodes.map((n) => {
+    const box = g.node(n.id);
+    return {
+      id: n.id,
+      x: box.x ?? 0,
+      y: box.y ?? 0,
+      width: box.width,
+      height: box.height,
+      kind: n.kind,
+      lines: texts.get(n.id) ?? [],
+      op: n.op,
+    };
+  });
+  const edges: LaidOutEdge[] = graph.edges.map((e, i) => {
+    const label = e.via?.join(' → ');
+    const points = (g.edge({ v: e.from, w: e.to, name: `e${i}` }).points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y }));
+    return label ? { from: e.from, to: e.to, points, label } : { from: e.from, to: e.to, points };
+  });
+  const { width = 0, height = 0 } = g.graph();
+  return { width, height, nodes, edges };
+}
