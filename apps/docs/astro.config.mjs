@@ -20,6 +20,9 @@ function apiFor(/** @type {string} */ pkg) {
     typeDoc: {
       // The packages' README says what each is for; the generated pages say what each export does.
       readme: 'none',
+      // Index pages named index.md, not README.md: starlight-typedoc deletes nested README.md pages (such as
+      // the `nn` namespace's) while other pages still link to them.
+      entryFileName: 'index',
       excludeExternals: true,
       // Biome and the packages' own sources stay untouched: generated pages go to the content folder only.
       disableSources: true,

@@ -11,6 +11,15 @@ const vec = (v: number[], digits = 4) => `(${v.map((x) => fmt(x, digits)).join('
 /** A factor in a printed product, in parentheses when negative. */
 const factor = (x: number) => (x < 0 ? `(${fmt(x)})` : fmt(x));
 
+/** `e^s1 + e^s2 + …` with the exponents as superscripts (DOM nodes, so the cell reads e² and not e^2). */
+function powersOfE(scores: number[]): Node[] {
+  return scores.flatMap((s, k) => {
+    const sup = document.createElement('sup');
+    sup.textContent = fmt(s);
+    return [document.createTextNode(k === 0 ? 'e' : ' + e'), sup];
+  });
+}
+
 export function attachAttentionExplorer(root: HTMLElement) {
   const out = (name: string) => root.querySelector(`[data-out="${name}"]`) as HTMLElement;
   const status = root.querySelector('[data-status]') as HTMLElement;
@@ -47,7 +56,7 @@ export function attachAttentionExplorer(root: HTMLElement) {
       out(`exp-${i}`).textContent = fmt(r.expScores[k], 3);
       out(`alignment-${i}`).textContent = fmt(r.alignments[k]);
     });
-    out('exp-terms').textContent = r.scores.map((s) => `e^${fmt(s)}`).join(' + ');
+    out('exp-terms').replaceChildren(...powersOfE(r.scores));
     out('exp-values').textContent = r.expScores.map((e) => fmt(e, 3)).join(' + ');
     out('exp-sum').textContent = fmt(r.expSum, 3);
     out('context-terms').textContent = r.alignments.map((a, k) => `${fmt(a)}·${vec(encoder[k])}`).join(' + ');

@@ -54,7 +54,7 @@ export function nodeLines(n: GraphNode): string[] {
   return lines;
 }
 
-const CHAR_WIDTH = 7.4; // average advance of the 12.5px monospace font the SVG uses
+const CHAR_WIDTH = 7.4; // a generous average advance of the 12.5px text the SVG uses
 const LINE_HEIGHT = 17;
 
 /** Lays out `graph` left to right (inputs on the left), sizing each box to its text. */
@@ -96,7 +96,10 @@ export function layoutGraph(graph: Graph, options: { rankdir?: 'LR' | 'TB' } = {
   });
   const edges: LaidOutEdge[] = graph.edges.map((e, i) => {
     const label = e.via?.join(' → ');
-    const points = (g.edge({ v: e.from, w: e.to, name: `e${i}` }).points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y }));
+    const points = (g.edge({ v: e.from, w: e.to, name: `e${i}` }).points ?? []).map((p: { x: number; y: number }) => ({
+      x: p.x,
+      y: p.y,
+    }));
     return label ? { from: e.from, to: e.to, points, label } : { from: e.from, to: e.to, points };
   });
   const { width = 0, height = 0 } = g.graph();

@@ -26,8 +26,8 @@ export function graphToSvg(layout: GraphLayout, description: string): SVGSVGElem
   const svg = el('svg', {
     class: 'tl-graph',
     viewBox: `0 0 ${Math.ceil(layout.width)} ${Math.ceil(layout.height)}`,
-    width: Math.ceil(layout.width),
-    height: Math.ceil(layout.height),
+    // Scaled down to the column's width, but not below 560px (narrower screens scroll the graph instead).
+    style: `max-width: ${Math.ceil(layout.width)}px; min-width: min(560px, ${Math.ceil(layout.width)}px)`,
     role: 'img',
   });
   el('title', {}, svg).textContent = description;
