@@ -324,6 +324,8 @@ describe.skipIf(skip)('the built docs site in Chromium', () => {
     const page = await context.newPage();
     const w = watch(page);
     await page.goto(`${preview.url}/`);
+    // Starlight loads Pagefind's UI when the browser is idle; wait for its search box, then open the dialog.
+    await page.locator('.pagefind-ui__search-input').waitFor({ state: 'attached', timeout: 30_000 });
     await page.keyboard.press('Control+k');
     await page.locator('dialog[open] .pagefind-ui__search-input').fill('alignments');
     const result = page.locator('dialog[open] .pagefind-ui__result-link').first();

@@ -18,6 +18,8 @@ export class TrainingController {
   private done = false;
   private ready = false;
   private steps = 0;
+  /** Worker events are handled one after another (a progress event may wait for the chart's module). */
+  private handling: Promise<void> = Promise.resolve();
 
   private readonly startButton: HTMLButtonElement;
   private readonly stepButton: HTMLButtonElement;
@@ -70,7 +72,11 @@ export class TrainingController {
       type: 'module',
       name: this.root.dataset.slug,
     });
-    this.worker.addEventListener('message', (e: MessageEvent<TrainingEvent>) => this.onEvent(e.data));
+    this.worker.addEventListener('message', (e: MessageEvent<TrainingEvent>) => {
+      this.handling = this.handling
+        .then(() => this.onEvent(e.data))
+        .catch((error: unknown) => this.setStatus(`Error: ${error}`));
+    });
     this.worker.addEventListener('error', (e) =>
       this.setStatus(`The example failed to load: ${e.message || 'worker error'}`),
     );
@@ -103,11 +109,11 @@ export class TrainingController {
         if (this.ready) this.setStatus(this.describe());
         break;
       case 'progress': {
+        const { LossChart } = await (this.chartModule ?? import('./loss-chart'));
         this.running = event.running;
         this.done = event.done;
         const last = event.points.at(-1);
         if (last) this.steps = last.step;
-        const { LossChart } = await (this.chartModule ?? import('./loss-chart'));
         this.chart ??= new LossChart(this.chartBox);
         this.chart.add(event.points);
         const metrics = Object.entries(this.chart.latest())
