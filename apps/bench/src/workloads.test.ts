@@ -6,7 +6,7 @@ import { allWorkloads } from './workloads';
 // The cheap workloads, run once per system: the bench code runs on all three systems, computes the same
 // result from the same inputs, frees its tfjs tensors, and the wasm backend loads from node_modules.
 // Nothing here looks at how long anything took.
-const CHEAP = ['matmul-64', 'bmm-attention', 'mlp-step', 'conv2d-forward', 'op-overhead'];
+const CHEAP = ['matmul-64', 'bmm-attention', 'mlp-step', 'lstm-step', 'conv2d-forward', 'op-overhead'];
 
 describe('workloads (smoke run, one rep each, no timing assertions)', () => {
   it('defines the workloads the issue asks for', () => {
@@ -18,6 +18,7 @@ describe('workloads (smoke run, one rep each, no timing assertions)', () => {
       'matmul-1024',
       'bmm-attention',
       'mlp-step',
+      'lstm-step',
       'conv2d-forward',
       'conv2d-step',
       'op-overhead',

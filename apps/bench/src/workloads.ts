@@ -5,6 +5,7 @@
  */
 import * as tl from '@tensorloom/tensor-core';
 import { tf } from './tfjs';
+import { lstmStep } from './workloads/lstm-step';
 
 /** A prepared workload for one system: `run` does one repetition and returns a number read from its result. */
 export interface Runner {
@@ -367,6 +368,7 @@ export function allWorkloads(): Workload[] {
     ...[64, 128, 256, 512, 1024].map(matmulWorkload),
     bmmAttention(),
     mlpStep(),
+    lstmStep(),
     convWorkload(false),
     convWorkload(true),
     opOverhead(),

@@ -1,11 +1,81 @@
 /**
  * `@tensorloom/training-utils`: what a training loop needs around a model — optimizers (SGD, Adam, AdamW,
  * RMSprop, Adagrad) with parameter groups and state dicts, gradient clipping, learning-rate schedules,
- * losses in functional and module form, and evaluation metrics. Optimizer updates, schedules and losses
- * follow PyTorch 1.13 exactly, under PyTorch's names in camelCase.
+ * losses in functional and module form, evaluation metrics, datasets and a seeded `DataLoader` (IDX files,
+ * Fashion-MNIST, synthetic data), and the training loop `fit` with callbacks such as `EarlyStopping`.
+ * Optimizer updates, schedules and losses follow PyTorch 1.13 exactly, under PyTorch's names in camelCase.
  *
  * @packageDocumentation
  */
+
+export { checkpointToBlob, downloadCheckpoint } from './checkpoint/browser';
+export type {
+  CheckpointInfo,
+  CheckpointMetadata,
+  CheckpointOptimizerMetadata,
+  CheckpointParts,
+  CheckpointScheduler,
+  CheckpointTargets,
+  LoadCheckpointOptions,
+} from './checkpoint/checkpoint';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_METADATA_KEY,
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  loadCheckpoint,
+  readCheckpointMetadata,
+  saveCheckpoint,
+} from './checkpoint/checkpoint';
+export type { IndexedDBCheckpointOptions, IndexedDBModelCheckpointOptions } from './checkpoint/indexeddb';
+export {
+  deleteCheckpointFromIndexedDB,
+  IndexedDBModelCheckpoint,
+  listCheckpointsInIndexedDB,
+  loadCheckpointFromIndexedDB,
+  saveCheckpointToIndexedDB,
+} from './checkpoint/indexeddb';
+export type { CheckpointMode, ModelCheckpointOptions, ModelCheckpointState } from './checkpoint/model-checkpoint';
+export { ModelCheckpointBase } from './checkpoint/model-checkpoint';
+export { formatCheckpointName } from './checkpoint/template';
+export type { Collated, DataLoaderOptions } from './data/dataloader';
+export { DataLoader, defaultCollate, yieldToEventLoop } from './data/dataloader';
+export type { BatchFetcher, RandomSplitOptions, TensorRows } from './data/dataset';
+export { Dataset, randomSplit, Subset, TensorDataset, TransformDataset } from './data/dataset';
+export { DataFormatError, IdxError } from './data/errors';
+export type { FashionMnist } from './data/fashion-mnist';
+export { decodeFashionMnist, fashionMnistClasses, fashionMnistFiles, parseFashionMnist } from './data/fashion-mnist';
+export type { GunzipOptions } from './data/gzip';
+export { gunzip, isGzip } from './data/gzip';
+export type { IdxHeader, IdxType } from './data/idx';
+export { loadIdx, parseIdx, readIdxHeader } from './data/idx';
+export type {
+  CopyTaskOptions,
+  GaussianMixture,
+  GaussianMixtureOptions,
+  LabeledPoints,
+  MoonsOptions,
+  NoisySineOptions,
+  ReverseDigitsOptions,
+  RunningSumOptions,
+  SequenceClassification,
+  SequenceRegression,
+  SpiralsOptions,
+  SyntheticOptions,
+  TokenSequences,
+} from './data/synthetic';
+export {
+  makeCopyTask,
+  makeGaussianMixture,
+  makeMoons,
+  makeNoisySine,
+  makeParitySequences,
+  makeReverseDigits,
+  makeRunningSumSequences,
+  makeSpirals,
+} from './data/synthetic';
+export type { GaussianNoiseOptions, NormalizeOptions, Transform } from './data/transforms';
+export { addGaussianNoise, compose, flattenTransform, normalize } from './data/transforms';
 export type { BCELossOptions, BCEWithLogitsLossOptions } from './losses/binary';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './losses/binary';
 export type { CrossEntropyLossOptions, NLLLossOptions } from './losses/classification';
@@ -76,3 +146,21 @@ export type { SGDHyperparams, SGDOptions } from './optim/sgd';
 export { SGD } from './optim/sgd';
 export type { Callback, JsonValue, Logs, SchedulerLike, TrainingContext } from './training/callback';
 export { callbackKey } from './training/callback';
+export type { EarlyStoppingOptions } from './training/early-stopping';
+export { EarlyStopping, inferMode } from './training/early-stopping';
+export type {
+  Batch,
+  BatchSource,
+  EvaluateOptions,
+  FitOptions,
+  LossLike,
+  MetricFn,
+  TrainerOptions,
+} from './training/fit';
+export { evaluate, fit, NonFiniteLossError, Trainer } from './training/fit';
+export type { HistoryData, LogsToCsvOptions, StopReason } from './training/history';
+export { History, logsToCsv } from './training/history';
+export type { LambdaCallbackHooks } from './training/lambda-callback';
+export { LambdaCallback } from './training/lambda-callback';
+export type { ProgressEvent, ProgressOption } from './training/progress';
+export { defaultProgress, formatEpochLine } from './training/progress';

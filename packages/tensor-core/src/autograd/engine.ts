@@ -115,7 +115,7 @@ function accumulate(map: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
 
 /**
  * Propagates `seeds` (output → its gradient) back through the tape. Leaves receive their gradient through
- * `onLeaf`; the returned map holds the gradient of every tensor reached (non-leaf outputs and leaves).
+ * `onLeaf`; the returned map holds the gradients of the tensors in `keep` (grad()'s inputs).
  */
 function propagate(
   roots: readonly Tensor[],
@@ -155,7 +155,9 @@ function propagate(
         if (!shapesEqual(gi.shape, x.shape)) gi = sumToShape(gi, x.shape);
         if (gi.dtype !== x.dtype) gi = apply('cast', [gi], { dtype: x.dtype });
         if (x.gradFn === null) {
+          // A leaf's gradient goes to .grad (backward) or to the result map only if grad() asked for it.
           if (onLeaf) onLeaf(x, gi);
+          if (keep === null || !keep.has(x)) continue;
         }
         accumulate(grads, x, gi);
       }

@@ -1,4 +1,4 @@
-import type { Generator, nn } from '@tensorloom/tensor-core';
+import type { Generator, nn, Tensor } from '@tensorloom/tensor-core';
 import type { Optimizer } from '../optim/optimizer';
 
 /** JSON-safe data: what callbacks and schedulers put into a checkpoint's metadata. */
@@ -9,7 +9,8 @@ export type Logs = Record<string, number>;
 
 /** Something with a `step()` and a state dict: any LR scheduler (ReduceLROnPlateau's step takes the metric). */
 export interface SchedulerLike {
-  step(metric?: number): void;
+  // `| Tensor` so that ReduceLROnPlateau, whose step(metric: number | Tensor) requires the value, fits too.
+  step(metric?: number | Tensor): void;
   stateDict(): unknown;
   loadStateDict(state: never): void;
 }
@@ -30,6 +31,8 @@ export interface TrainingContext {
   globalStep: number;
   /** Logs of every finished epoch so far, oldest first. */
   readonly history: Logs[];
+  /** The callbacks of this run, in order (a checkpoint saves the state of each). */
+  readonly callbacks: readonly Callback[];
   /** Set by {@link TrainingContext.stop}; the loop ends after the current batch or epoch. */
   stopTraining: boolean;
   /** Why training stopped early, e.g. `"EarlyStopping: val_loss did not improve by 0.001 for 3 epochs"`. */
