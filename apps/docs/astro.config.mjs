@@ -9,6 +9,7 @@ import { createStarlightTypeDocPlugin } from 'starlight-typedoc';
 // One TypeDoc run per package, each with its own sidebar group and output folder under /api/.
 const [tensorCoreApi, tensorCoreApiGroup] = createStarlightTypeDocPlugin();
 const [trainingUtilsApi, trainingUtilsApiGroup] = createStarlightTypeDocPlugin();
+const [rnnApi, rnnApiGroup] = createStarlightTypeDocPlugin();
 
 /** TypeDoc options for one workspace package: its public face (src/index.ts) read with its own tsconfig. */
 function apiFor(/** @type {string} */ pkg) {
@@ -75,17 +76,22 @@ export default defineConfig({
       customCss: ['katex/dist/katex.min.css', './src/styles/custom.css'],
       pagination: true,
       lastUpdated: false,
-      plugins: [tensorCoreApi(apiFor('tensor-core')), trainingUtilsApi(apiFor('training-utils'))],
+      plugins: [
+        tensorCoreApi(apiFor('tensor-core')),
+        trainingUtilsApi(apiFor('training-utils')),
+        rnnApi(apiFor('rnn')),
+      ],
       sidebar: [
         { label: 'Start here', items: [{ label: 'About this textbook', link: '/' }] },
         {
           label: 'Chapters',
           items: [
             { label: '1. Tensors and autograd', link: '/chapters/tensors-and-autograd/' },
+            { label: '2. Recurrent networks', link: '/chapters/recurrent-networks/' },
             { label: '3. Attention, worked by hand', link: '/chapters/attention/' },
           ],
         },
-        { label: 'API reference', items: [tensorCoreApiGroup, trainingUtilsApiGroup] },
+        { label: 'API reference', items: [tensorCoreApiGroup, trainingUtilsApiGroup, rnnApiGroup] },
       ],
     }),
   ],

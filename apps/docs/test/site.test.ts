@@ -34,10 +34,12 @@ const shotDir = join(docsRoot, 'test-results', 'screenshots');
 const PAGES = [
   { name: 'index', path: '/' },
   { name: 'chapter-1-tensors-and-autograd', path: '/chapters/tensors-and-autograd/', chapter: true },
+  { name: 'chapter-2-recurrent-networks', path: '/chapters/recurrent-networks/', chapter: true },
   { name: 'chapter-3-attention', path: '/chapters/attention/', chapter: true },
   { name: 'api-tensor-core', path: '/api/tensor-core/' },
   { name: 'api-softmax', path: '/api/tensor-core/functions/softmax/' },
   { name: 'api-training-utils-sgd', path: '/api/training-utils/classes/sgd/' },
+  { name: 'api-rnn-unroll', path: '/api/rnn/functions/unroll/' },
 ];
 
 let preview: Preview;
@@ -262,6 +264,45 @@ describe.skipIf(skip)('the built docs site in Chromium', () => {
     const paused = await root.locator('[data-summary]').textContent();
     await page.waitForTimeout(300);
     expect(await root.locator('[data-summary]').textContent()).toBe(paused);
+    expect(w.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('chapter 2: draws the RNN unfolded for 3 time steps, and for 4 when T changes', async () => {
+    const page = await context.newPage();
+    const w = watch(page);
+    await page.goto(`${preview.url}/chapters/recurrent-networks/`);
+    const root = page.locator('[data-rnn-example]');
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    const names = () =>
+      root
+        .locator('svg.tl-graph g.tl-graph-node')
+        .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-node')).sort());
+    expect(await names()).toEqual(['U', 'W', 'h_0', 'h_1', 'h_2', 'h_3', 'x_1', 'x_2', 'x_3']);
+    expect(await root.locator('svg.tl-graph path.tl-graph-edge').count()).toBe(12); // 4 inputs into each h_t
+    expect(await root.locator('g[data-node="W"]').textContent()).toMatch(/^Wvalue \[.*\]\[.*\]grad \[.*\]\[.*\]$/);
+    await root.locator('input[name="steps"]').fill('4');
+    await expect.poll(names).toContain('h_4');
+    expect((await names()).length).toBe(11);
+    expect(w.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("chapter 2: the RNN's loss falls as it learns the wave", async () => {
+    const page = await context.newPage();
+    const w = watch(page);
+    await page.goto(`${preview.url}/chapters/recurrent-networks/`);
+    const root = page.locator('[data-training-example]');
+    await root.scrollIntoViewIfNeeded();
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 30_000 }).toBe('idle');
+    await root.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(() => root.locator('[data-summary]').textContent()).toMatch(/^step 1 · loss/);
+    const first = Number(/loss ([\d.]+)/.exec((await root.locator('[data-summary]').textContent()) ?? '')?.[1]);
+    await root.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
+    const last = Number(/loss ([\d.]+)/.exec((await root.locator('[data-summary]').textContent()) ?? '')?.[1]);
+    expect(last).toBeLessThan(0.2 * first);
+    await root.screenshot({ path: join(shotDir, 'chapter-2-training-done.png') });
     expect(w.errors).toEqual([]);
     await page.close();
   });

@@ -51,3 +51,19 @@ it('prints numbers with at most 4 decimals', () => {
   expect(fmt(403.4287934927351, 3)).toBe('403.429');
   expect(fmt(Number.POSITIVE_INFINITY)).toBe('∞');
 });
+
+it('prints small matrices one row per line and can leave out the ops of collapsed nodes', () => {
+  const node = {
+    id: 't0',
+    kind: 'op' as const,
+    op: 'reshape' as const,
+    shape: [2, 2],
+    dtype: 'float32' as const,
+    requiresGrad: true,
+    label: 'W',
+    value: [1, 2, 3, 4],
+    grad: [0.5, 0, 0, -0.25],
+  };
+  expect(nodeLines(node)).toEqual(['W  (reshape)', 'value [1, 2]', '[3, 4]', 'grad [0.5, 0]', '[0, -0.25]']);
+  expect(nodeLines(node, { showOps: false })[0]).toBe('W');
+});

@@ -36,20 +36,41 @@ export interface GraphLayout {
   edges: LaidOutEdge[];
 }
 
-/** Formats a value or gradient array: a scalar as a number, a short vector in brackets, else its size. */
-function fmtArray(a: number[], shape: number[]): string {
-  if (shape.length === 0) return fmt(a[0]);
-  if (a.length <= 4) return `[${a.map((v) => fmt(v, 3)).join(', ')}]`;
-  return `(${shape.join('×')} values)`;
+/**
+ * Formats a value or gradient array as text lines: a scalar as a number, a short vector in brackets, a small
+ * matrix one row per line, anything larger as its shape.
+ */
+function fmtArray(a: number[], shape: number[]): string[] {
+  const row = (r: number[]) => `[${r.map((v) => fmt(v, 3)).join(', ')}]`;
+  if (shape.length === 0) return [fmt(a[0])];
+  if (shape.length === 1 && a.length <= 4) return [row(a)];
+  if (shape.length === 2 && shape[0] <= 4 && shape[1] <= 4) {
+    return Array.from({ length: shape[0] }, (_, i) => row(a.slice(i * shape[1], (i + 1) * shape[1])));
+  }
+  return [`(${shape.join('×')} values)`];
+}
+
+/** Prefixes the first line with `label ` (the lines are drawn centred, so the rest need no indent). */
+function labelled(label: string, lines: string[]): string[] {
+  return lines.map((l, i) => (i === 0 ? `${label} ${l}` : l));
+}
+
+/** Options of {@link nodeLines} and {@link layoutGraph}. */
+export interface NodeTextOptions {
+  /**
+   * Name the op that produced a labelled node (default true). Turn it off for collapsed graphs, where a
+   * labelled node's own op is only the last of the ops its edges hide (often a reshape).
+   */
+  showOps?: boolean;
 }
 
 /** The text lines of one node's box. */
-export function nodeLines(n: GraphNode): string[] {
+export function nodeLines(n: GraphNode, options: NodeTextOptions = {}): string[] {
   const name = n.label ?? n.op ?? 'const';
-  const head = n.label && n.op ? `${name}  (${n.op})` : name;
+  const head = n.label && n.op && options.showOps !== false ? `${name}  (${n.op})` : name;
   const lines = [head];
-  if (n.value) lines.push(`value ${fmtArray(n.value, n.shape)}`);
-  if (n.grad) lines.push(`grad ${fmtArray(n.grad, n.shape)}`);
+  if (n.value) lines.push(...labelled('value', fmtArray(n.value, n.shape)));
+  if (n.grad) lines.push(...labelled('grad', fmtArray(n.grad, n.shape)));
   else if (n.value && n.requiresGrad) lines.push('grad —');
   return lines;
 }
@@ -57,15 +78,23 @@ export function nodeLines(n: GraphNode): string[] {
 const CHAR_WIDTH = 7.4; // a generous average advance of the 12.5px text the SVG uses
 const LINE_HEIGHT = 17;
 
+/** Options of {@link layoutGraph}. */
+export interface LayoutOptions extends NodeTextOptions {
+  /** Left to right (default) or top to bottom. */
+  rankdir?: 'LR' | 'TB';
+  /** Write the hidden ops of a collapsed graph on its edges (default true). */
+  edgeLabels?: boolean;
+}
+
 /** Lays out `graph` left to right (inputs on the left), sizing each box to its text. */
-export function layoutGraph(graph: Graph, options: { rankdir?: 'LR' | 'TB' } = {}): GraphLayout {
+export function layoutGraph(graph: Graph, options: LayoutOptions = {}): GraphLayout {
   const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir: options.rankdir ?? 'LR', nodesep: 18, ranksep: 44, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
 
   const texts = new Map<string, string[]>();
   for (const n of graph.nodes) {
-    const lines = nodeLines(n);
+    const lines = nodeLines(n, options);
     texts.set(n.id, lines);
     const longest = Math.max(...lines.map((l) => l.length));
     g.setNode(n.id, {
@@ -73,10 +102,15 @@ export function layoutGraph(graph: Graph, options: { rankdir?: 'LR' | 'TB' } = {
       height: lines.length * LINE_HEIGHT + 14,
     });
   }
+  const edgeLabel = (e: Graph['edges'][number]) => (options.edgeLabels === false ? undefined : e.via?.join(' → '));
+  // A weight used many times (W in an RNN) feeds many nodes; keeping the other edges short and straight
+  // (h_0 → h_1 → h_2, x_t → h_t) matters more for reading the picture than keeping its edges short.
+  const fanOut = new Map<string, number>();
+  for (const e of graph.edges) fanOut.set(e.from, (fanOut.get(e.from) ?? 0) + 1);
   graph.edges.forEach((e, i) => {
-    const label = e.via?.join(' → ');
+    const label = edgeLabel(e);
     const size = label ? { width: label.length * CHAR_WIDTH * 0.85, height: 14, labelpos: 'c' as const } : {};
-    g.setEdge(e.from, e.to, size, `e${i}`);
+    g.setEdge(e.from, e.to, { ...size, weight: (fanOut.get(e.from) ?? 1) > 2 ? 1 : 4 }, `e${i}`);
   });
 
   dagre.layout(g);
@@ -95,7 +129,7 @@ export function layoutGraph(graph: Graph, options: { rankdir?: 'LR' | 'TB' } = {
     };
   });
   const edges: LaidOutEdge[] = graph.edges.map((e, i) => {
-    const label = e.via?.join(' → ');
+    const label = edgeLabel(e);
     const points = (g.edge({ v: e.from, w: e.to, name: `e${i}` }).points ?? []).map((p: { x: number; y: number }) => ({
       x: p.x,
       y: p.y,

@@ -1,16 +1,12 @@
 /**
  * The page side of chapter 1's graph: reads the neuron's inputs, runs src/examples/neuron-graph/index.ts,
- * lays out the graph it returns and draws it. The example, tensor-core and the layout code are imported
+ * and draws the graph it returns. The example, tensor-core and the layout code are imported
  * on demand; inputs changed before they arrive are read when they do.
  */
 import type { NeuronInput } from '../examples/neuron-graph/index';
 import { fmt } from './format';
 
-type Loaded = [
-  typeof import('../examples/neuron-graph/index'),
-  typeof import('./graph-layout'),
-  typeof import('./graph-svg'),
-];
+type Loaded = [typeof import('../examples/neuron-graph/index'), typeof import('./graph-figure')];
 
 export function attachNeuronGraph(root: HTMLElement) {
   const status = root.querySelector('[data-status]') as HTMLElement;
@@ -22,7 +18,7 @@ export function attachNeuronGraph(root: HTMLElement) {
 
   const update = () => {
     if (!loaded) return;
-    const [example, layout, svg] = loaded;
+    const [example, figure] = loaded;
     const bad = inputs.filter((i) => !Number.isFinite(i.valueAsNumber));
     for (const i of inputs) i.setAttribute('aria-invalid', String(bad.includes(i)));
     if (bad.length > 0) {
@@ -32,15 +28,15 @@ export function attachNeuronGraph(root: HTMLElement) {
     const params = Object.fromEntries(inputs.map((i) => [i.name, i.valueAsNumber])) as unknown as NeuronInput;
     params.activation = activation.value as NeuronInput['activation'];
     const result = example.run(params);
-    const drawn = svg.graphToSvg(
-      layout.layoutGraph(result.graph),
+    figure.drawGraph(
+      graphBox,
+      result.graph,
       `Computation graph of o = ${params.activation}(x1·w1 + x2·w2 + b), from the inputs on the left to o on ` +
         `the right, with each node's value and gradient. o = ${fmt(result.output)}; ` +
         Object.entries(result.grads)
           .map(([k, g]) => `do/d${k} = ${fmt(g)}`)
           .join(', '),
     );
-    graphBox.replaceChildren(drawn);
     summary.textContent = `o = ${fmt(result.output)} · gradients: ${Object.entries(result.grads)
       .map(([k, g]) => `do/d${k} = ${fmt(g)}`)
       .join(', ')}`;
@@ -51,7 +47,7 @@ export function attachNeuronGraph(root: HTMLElement) {
   root.addEventListener('input', update);
   root.addEventListener('change', update);
 
-  Promise.all([import('../examples/neuron-graph/index'), import('./graph-layout'), import('./graph-svg')])
+  Promise.all([import('../examples/neuron-graph/index'), import('./graph-figure')])
     .then((modules) => {
       loaded = modules;
       update();
