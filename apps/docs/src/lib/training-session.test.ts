@@ -81,6 +81,21 @@ describe('TrainingSession', () => {
     expect(progress().at(-1)).toEqual({ step: 1, metrics: { loss: 5 } });
   });
 
+  it('waits for an example whose setup is asynchronous (one that fetches its data)', async () => {
+    const sync = counter(2);
+    const slow: TrainingExampleModule = {
+      defaults: sync.defaults,
+      setup: async (p) => {
+        await new Promise((r) => setTimeout(r, 10));
+        return sync.setup(p as { seed: number; steps: number });
+      },
+    };
+    const { s, events, progress } = session(slow);
+    await Promise.all([s.handle({ type: 'init', slug: 'counter' }), s.handle({ type: 'step' })]);
+    expect(events[0].type).toBe('ready');
+    expect(progress()).toEqual([{ step: 1, metrics: { loss: 1 } }]);
+  });
+
   it('reports a missing example as an error and keeps handling commands', async () => {
     const { s, events } = session(counter());
     await s.handle({ type: 'init', slug: 'nope' });

@@ -68,14 +68,14 @@ export class TrainingSession {
     switch (command.type) {
       case 'init': {
         this.module = await this.load(command.slug);
-        this.setUp(command.params);
+        await this.setUp(command.params);
         this.post({ type: 'ready', params: this.params as TrainingParams & Record<string, unknown> });
         return;
       }
       case 'reset': {
         this.generation++;
         this.running = false;
-        this.setUp(command.params);
+        await this.setUp(command.params);
         this.post({ type: 'reset', params: this.params as TrainingParams & Record<string, unknown> });
         this.postState();
         return;
@@ -102,10 +102,11 @@ export class TrainingSession {
     }
   }
 
-  private setUp(overrides: Record<string, unknown> | undefined) {
+  private async setUp(overrides: Record<string, unknown> | undefined) {
     if (!this.module) throw new Error('the training example is not loaded yet');
     this.params = { ...this.module.defaults, ...(this.params ?? {}), ...(overrides ?? {}) };
-    this.trainer = this.module.setup(this.params);
+    this.trainer = undefined; // if setup fails, no step runs on the previous run's model
+    this.trainer = await this.module.setup(this.params);
     this.stepCount = 0;
     this.done = false;
     this.lastSummary = undefined;

@@ -27,6 +27,9 @@ export interface TrainingParams {
 export interface TrainingExampleModule<P extends TrainingParams = TrainingParams> {
   /** The parameters the page starts with. */
   defaults: P;
-  /** Builds data, model and optimizer from `params`; the same seed gives the same run. */
-  setup(params: P): Trainer;
+  /**
+   * Builds data, model and optimizer from `params`; the same seed gives the same run. It may return a promise
+   * (an example that fetches its data set); the controls stay disabled until it resolves.
+   */
+  setup(params: P): Trainer | Promise<Trainer>;
 }

@@ -2,10 +2,13 @@ import { expect, it } from 'vitest';
 import type { TrainingExampleModule } from '../../lib/training';
 import * as example from './index';
 
-const module: TrainingExampleModule<example.SineParams> = example;
+it("fits the contract the page's training worker loads examples by", () => {
+  const contract: TrainingExampleModule<example.SineParams> = example; // checked by the compiler
+  expect(contract.defaults.seed).toBeTypeOf('number');
+});
 
 it('learns to predict the next value of the wave (reduced size)', () => {
-  const trainer = module.setup({ ...example.defaults, sequences: 8, length: 20, hidden: 8, steps: 80 });
+  const trainer = example.setup({ ...example.defaults, sequences: 8, length: 20, hidden: 8, steps: 80 });
   const losses: number[] = [];
   let done = false;
   while (!done) {

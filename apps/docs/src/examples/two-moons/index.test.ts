@@ -3,14 +3,16 @@ import { expect, it } from 'vitest';
 import type { TrainingExampleModule } from '../../lib/training';
 import * as example from './index';
 
-// The page's worker loads the module through this contract; the compiler checks it here.
-const module: TrainingExampleModule<example.TwoMoonsParams> = example;
+it("fits the contract the page's training worker loads examples by", () => {
+  const contract: TrainingExampleModule<example.TwoMoonsParams> = example; // checked by the compiler
+  expect(contract.defaults.seed).toBeTypeOf('number');
+});
 
 /** A reduced run: fewer points and steps than the page uses. */
 const small = { ...example.defaults, points: 64, steps: 150 };
 
 function train(params: example.TwoMoonsParams) {
-  const trainer = module.setup(params);
+  const trainer = example.setup(params);
   const losses: number[] = [];
   let last = trainer.step();
   losses.push(last.metrics.loss);
