@@ -49,7 +49,8 @@ it('stops early and restores the best weights when the validation loss stops imp
 
 it('saves a checkpoint that a fresh model loads with identical predictions', async () => {
   const { last } = await train({ ...small, maxEpochs: 2 });
-  const { checkpoint, testImages, testLogits } = last.outputs as Record<string, Uint8Array & Float32Array>;
+  if (!last.outputs) throw new Error('the last step has no outputs');
+  const { checkpoint, testImages, testLogits } = last.outputs;
   expect(readCheckpointMetadata(checkpoint).epoch).toBe(2);
   expect(readCheckpointMetadata(checkpoint).optimizer).not.toBeNull(); // model and optimizer state
   const { Tensor } = await import('@tensorloom/tensor-core');
