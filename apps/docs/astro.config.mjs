@@ -89,6 +89,7 @@ export default defineConfig({
             { label: '1. Tensors and autograd', link: '/chapters/tensors-and-autograd/' },
             { label: '2. Recurrent networks', link: '/chapters/recurrent-networks/' },
             { label: '3. Attention, worked by hand', link: '/chapters/attention/' },
+            { label: '4. Early stopping and saving models', link: '/chapters/early-stopping-and-saving/' },
           ],
         },
         { label: 'API reference', items: [tensorCoreApiGroup, trainingUtilsApiGroup, rnnApiGroup] },

@@ -7,7 +7,7 @@
  * Outside CI a machine without /usr/bin/chromium skips this file with a message; in CI (CI=true) a missing
  * Chromium fails it, since .ci/run installs one.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -36,6 +36,7 @@ const PAGES = [
   { name: 'chapter-1-tensors-and-autograd', path: '/chapters/tensors-and-autograd/', chapter: true },
   { name: 'chapter-2-recurrent-networks', path: '/chapters/recurrent-networks/', chapter: true },
   { name: 'chapter-3-attention', path: '/chapters/attention/', chapter: true },
+  { name: 'chapter-4-early-stopping', path: '/chapters/early-stopping-and-saving/', chapter: true },
   { name: 'api-tensor-core', path: '/api/tensor-core/' },
   { name: 'api-softmax', path: '/api/tensor-core/functions/softmax/' },
   { name: 'api-training-utils-sgd', path: '/api/training-utils/classes/sgd/' },
@@ -306,6 +307,72 @@ describe.skipIf(skip)('the built docs site in Chromium', () => {
     expect(w.errors).toEqual([]);
     await page.close();
   });
+
+  it('chapter 4: the CNN starts within 1 s, its losses fall, early stopping fires, and the downloaded checkpoint loads with identical predictions', async () => {
+    const page = await context.newPage();
+    const w = watch(page);
+    await page.goto(`${preview.url}/chapters/early-stopping-and-saving/`);
+    const root = page.locator('[data-training-example]');
+    await root.scrollIntoViewIfNeeded();
+    // Setup fetches and decompresses the 4.4 MB data set before the controls enable.
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 60_000 }).toBe('idle');
+
+    const { latency, firstLoss } = await page.evaluate(async () => {
+      const el = document.querySelector('[data-training-example]') as HTMLElement;
+      const summary = el.querySelector('[data-summary]') as HTMLElement;
+      const start = el.querySelector('[data-action="start"]') as HTMLButtonElement;
+      const t0 = performance.now();
+      start.click();
+      for (;;) {
+        const m = /^step \d+ · loss ([\d.]+)/.exec(summary.textContent ?? '');
+        if (m) return { latency: performance.now() - t0, firstLoss: Number(m[1]) };
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+    });
+    console.log(`docs budget: the CNN showed its first step ${latency.toFixed(0)} ms after Start`);
+    expect(latency).toBeLessThan(START_BUDGET_MS);
+
+    // Time the first epoch (16 steps of 50 images), then let it run until early stopping (or the last epoch).
+    const t0 = Date.now();
+    await expect
+      .poll(() => root.locator('[data-summary]').textContent(), { timeout: 60_000 })
+      .toMatch(/epoch 1: train accuracy/);
+    console.log(
+      `docs timing: one epoch of the CNN (800 images) took about ${((Date.now() - t0) / 1000).toFixed(1)} s in Chromium`,
+    );
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 240_000 }).toBe('done');
+    const summary = (await root.locator('[data-summary]').textContent()) ?? '';
+    const loss = (name: string) => Number(new RegExp(`${name} ([\\d.]+)`).exec(summary)?.[1]);
+    expect(loss('train_loss')).toBeLessThan(firstLoss);
+    expect(loss('val_loss')).toBeLessThan(firstLoss);
+    expect(summary).toMatch(
+      /(early stopping fired after epoch \d+|ran all \d+ epochs); restored the weights of epoch \d+/,
+    );
+    console.log(`docs timing: chapter 4 finished: ${summary}`);
+    await root.screenshot({ path: join(shotDir, 'chapter-4-training-done.png') });
+
+    // Download the checkpoint, then load that file into a fresh model on the page.
+    const box = page.locator('[data-checkpoint-round-trip]');
+    await expect.poll(() => box.getAttribute('data-state')).toBe('ready');
+    const [download] = await Promise.all([page.waitForEvent('download'), box.locator('[data-download]').click()]);
+    expect(download.suggestedFilename()).toBe('fashion-mnist-early-stopping.safetensors');
+    const file = join(shotDir, '..', 'chapter-4-checkpoint.safetensors');
+    await download.saveAs(file);
+    const bytes = readFileSync(file);
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
+    expect(Object.keys(header)).toContain('model.7.weight'); // PyTorch's key for the Linear layer of the Sequential
+    await box.locator('[data-file]').setInputFiles(file);
+    const result = box.locator('[data-result]');
+    await expect
+      .poll(() => result.textContent(), { timeout: 30_000 })
+      .toMatch(/identical: 500\/500 predictions, max \|Δlogit\| = 0$/);
+    await box.getByRole('button', { name: 'Load the checkpoint just made' }).click();
+    await expect.poll(() => result.textContent()).toMatch(/^Loaded the checkpoint just made .*identical: 500\/500/);
+    await box.screenshot({ path: join(shotDir, 'chapter-4-checkpoint.png') });
+    expect(w.errors).toEqual([]);
+    await page.close();
+  }, 360_000);
 
   it('examples still work when JavaScript modules load slowly', async () => {
     const page = await context.newPage();

@@ -17,7 +17,8 @@ function themeColor(name: string, fallback: string): string {
 export class LossChart {
   private plot: uPlot | undefined;
   private keys: string[] = [];
-  private data: number[][] = [[]];
+  /** Step numbers, then one series per metric; null where a step did not report that metric. */
+  private data: (number | null)[][] = [[]];
   private frame = 0;
   private readonly resize = new ResizeObserver(() => this.plot?.setSize(this.size()));
   private readonly themeWatch = new MutationObserver(() => this.rebuild());
@@ -30,20 +31,27 @@ export class LossChart {
     this.themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
   }
 
-  /** Appends points; the first call fixes the series (one per metric key). */
+  /**
+   * Appends points, with one series per metric key. A metric may be reported at some steps only (a
+   * validation loss at the end of each epoch): its line joins the steps that have it, and a metric first
+   * reported later gets its series then.
+   */
   add(points: ProgressPoint[]) {
     if (points.length === 0) return;
-    if (this.keys.length === 0) {
-      this.keys = Object.keys(points[0].metrics);
-      this.data = [[], ...this.keys.map(() => [])];
-    }
+    let newSeries = false;
     for (const p of points) {
+      for (const k of Object.keys(p.metrics)) {
+        if (this.keys.includes(k)) continue;
+        this.keys.push(k);
+        this.data.push(this.data[0].map(() => null));
+        newSeries = true;
+      }
       this.data[0].push(p.step);
       this.keys.forEach((k, i) => {
-        this.data[i + 1].push(p.metrics[k] ?? Number.NaN);
+        this.data[i + 1].push(p.metrics[k] ?? null);
       });
     }
-    if (!this.plot) this.rebuild();
+    if (!this.plot || newSeries) this.rebuild();
     else if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
   }
 
@@ -58,7 +66,7 @@ export class LossChart {
 
   /** The latest value of each series, for a text summary beside the chart. */
   latest(): Record<string, number> {
-    return Object.fromEntries(this.keys.map((k, i) => [k, this.data[i + 1].at(-1) ?? Number.NaN]));
+    return Object.fromEntries(this.keys.map((k, i) => [k, this.data[i + 1].findLast((v) => v !== null) ?? Number.NaN]));
   }
 
   private draw() {
@@ -93,6 +101,7 @@ export class LossChart {
             label: k,
             stroke: PALETTE[i % PALETTE.length],
             width: 2,
+            spanGaps: true,
             points: { show: false },
           })),
         ],

@@ -2,6 +2,10 @@
  * The page side of a training example: wires the start/pause, step and reset buttons and the seed input of
  * one `[data-training-example]` element to a Web Worker running the example, and feeds the loss chart.
  *
+ * Binary results of the example (a checkpoint, predictions) are re-dispatched on the root element as a
+ * `training-outputs` CustomEvent (detail: the outputs by name), and a reset as `training-reset`, so that a
+ * figure beside the example (CheckpointRoundTrip) can use them.
+ *
  * Slow networks: the worker (and with it the example and the library) is requested as soon as the example
  * comes near the viewport or the reader reaches for it, and the controls stay disabled, with a visible
  * "Loading" status, until the worker reports that the example is set up. Commands are handled in order by
@@ -102,6 +106,7 @@ export class TrainingController {
         this.chart?.clear();
         this.summary.textContent = 'Not started.';
         this.setStatus(`Reset with seed ${event.params.seed}.`);
+        this.root.dispatchEvent(new CustomEvent('training-reset'));
         break;
       case 'state':
         this.running = event.running;
@@ -121,6 +126,7 @@ export class TrainingController {
           .join(', ');
         this.summary.textContent = [`step ${this.steps}`, metrics, event.summary].filter(Boolean).join(' · ');
         this.setStatus(this.describe());
+        if (event.outputs) this.root.dispatchEvent(new CustomEvent('training-outputs', { detail: event.outputs }));
         break;
       }
       case 'error':

@@ -103,4 +103,29 @@ describe('TrainingSession', () => {
     await s.handle({ type: 'init', slug: 'counter' });
     expect(events.at(-1)?.type).toBe('ready');
   });
+
+  it("sends a step's outputs once, with their buffers listed for transfer", async () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const example: TrainingExampleModule = {
+      defaults: { seed: 1 },
+      setup: () => {
+        let k = 0;
+        return {
+          step: () => (++k === 2 ? { metrics: { loss: 1 }, done: true, outputs: { bytes } } : { metrics: { loss: 2 } }),
+        };
+      },
+    };
+    const sent: { event: TrainingEvent; transfer?: Transferable[] }[] = [];
+    const s = new TrainingSession(
+      (event, transfer) => sent.push({ event, transfer }),
+      async () => example,
+    );
+    await s.handle({ type: 'init', slug: 'x' });
+    await s.handle({ type: 'step' });
+    await s.handle({ type: 'step' });
+    const [first, second] = sent.filter((m) => m.event.type === 'progress');
+    expect(first.transfer).toBeUndefined();
+    expect(second.event).toMatchObject({ type: 'progress', done: true, outputs: { bytes } });
+    expect(second.transfer).toEqual([bytes.buffer]);
+  });
 });

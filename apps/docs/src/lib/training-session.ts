@@ -24,7 +24,15 @@ export type TrainingEvent =
   /** The example is loaded and set up; `params` are the ones in use (defaults merged with the page's). */
   | { type: 'ready'; params: TrainingParams & Record<string, unknown> }
   /** New points since the last progress event, and the state after them. */
-  | { type: 'progress'; points: ProgressPoint[]; summary?: string; running: boolean; done: boolean }
+  | {
+      type: 'progress';
+      points: ProgressPoint[];
+      summary?: string;
+      running: boolean;
+      done: boolean;
+      /** The `outputs` of these steps (a checkpoint, predictions), when some step had any. */
+      outputs?: Record<string, Uint8Array | Float32Array>;
+    }
   /** The run was reset: the chart starts over. */
   | { type: 'reset'; params: TrainingParams & Record<string, unknown> }
   | { type: 'state'; running: boolean; done: boolean }
@@ -38,6 +46,8 @@ export class TrainingSession {
   private trainer: Trainer | undefined;
   private stepCount = 0;
   private lastSummary: string | undefined;
+  /** Outputs of the steps not yet reported. */
+  private outputs: Record<string, Uint8Array | Float32Array> | undefined;
   private running = false;
   private done = false;
   private queue: Promise<void> = Promise.resolve();
@@ -45,7 +55,8 @@ export class TrainingSession {
   private generation = 0;
 
   constructor(
-    private readonly post: (event: TrainingEvent) => void,
+    /** Sends an event to the page; `transfer` lists the buffers to move rather than copy (a worker's postMessage). */
+    private readonly post: (event: TrainingEvent, transfer?: Transferable[]) => void,
     private readonly load: ExampleLoader,
     private readonly schedule: (fn: () => void) => void = (fn) => setTimeout(fn, 0),
     /** How long one uninterrupted burst of steps may run before the session yields to incoming commands. */
@@ -110,6 +121,7 @@ export class TrainingSession {
     this.stepCount = 0;
     this.done = false;
     this.lastSummary = undefined;
+    this.outputs = undefined;
   }
 
   private stepOnce(): ProgressPoint {
@@ -117,6 +129,7 @@ export class TrainingSession {
     const result = this.trainer.step();
     this.stepCount++;
     if (result.summary !== undefined) this.lastSummary = result.summary;
+    if (result.outputs) this.outputs = { ...this.outputs, ...result.outputs };
     if (result.done) {
       this.done = true;
       this.running = false;
@@ -141,7 +154,18 @@ export class TrainingSession {
   }
 
   private postProgress(points: ProgressPoint[]) {
-    this.post({ type: 'progress', points, summary: this.lastSummary, running: this.running, done: this.done });
+    const { outputs } = this;
+    this.outputs = undefined;
+    const event: TrainingEvent = {
+      type: 'progress',
+      points,
+      summary: this.lastSummary,
+      running: this.running,
+      done: this.done,
+    };
+    if (!outputs) return this.post(event);
+    const buffers = new Set(Object.values(outputs).map((a) => a.buffer as ArrayBuffer));
+    this.post({ ...event, outputs }, [...buffers]);
   }
 
   private postState() {

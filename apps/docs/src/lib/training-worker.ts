@@ -13,5 +13,8 @@ async function load(slug: string): Promise<TrainingExampleModule> {
   return importer();
 }
 
-const session = new TrainingSession((event: TrainingEvent) => self.postMessage(event), load);
+const session = new TrainingSession(
+  (event: TrainingEvent, transfer: Transferable[] = []) => self.postMessage(event, { transfer }),
+  load,
+);
 self.addEventListener('message', (e: MessageEvent<TrainingCommand>) => void session.handle(e.data));

@@ -11,6 +11,12 @@ export interface TrainingStep {
   summary?: string;
   /** True once the example has finished (its step budget is used, or early stopping fired). */
   done?: boolean;
+  /**
+   * Binary results for the page, such as a saved checkpoint or the model's predictions, by name. They are
+   * moved (transferred, not copied) to the page with the progress event of this step: the example must not
+   * use these buffers afterwards.
+   */
+  outputs?: Record<string, Uint8Array | Float32Array>;
 }
 
 /** A model, its data and its optimizer, ready to train one step at a time. */
