@@ -293,7 +293,7 @@ describe.skipIf(skip)('the built docs site in Chromium', () => {
     const page = await context.newPage();
     const w = watch(page);
     await page.goto(`${preview.url}/chapters/recurrent-networks/`);
-    const root = page.locator('[data-training-example]');
+    const root = page.locator('[data-training-example][data-slug="rnn-sine"]');
     await root.scrollIntoViewIfNeeded();
     await expect.poll(() => root.getAttribute('data-state'), { timeout: 30_000 }).toBe('idle');
     await root.getByRole('button', { name: 'Step' }).click();
@@ -307,6 +307,31 @@ describe.skipIf(skip)('the built docs site in Chromium', () => {
     expect(w.errors).toEqual([]);
     await page.close();
   });
+
+  it('chapter 2: in the memory experiment the RNN learns the running parity while the MLP stays at chance', async () => {
+    const page = await context.newPage();
+    const w = watch(page);
+    await page.goto(`${preview.url}/chapters/recurrent-networks/`);
+    const root = page.locator('[data-training-example][data-slug="rnn-memory"]');
+    await root.scrollIntoViewIfNeeded();
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 30_000 }).toBe('idle');
+    const loss = async (name: string) =>
+      Number(new RegExp(`${name} ([\\d.]+)`).exec((await root.locator('[data-summary]').textContent()) ?? '')?.[1]);
+    await root.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(() => root.locator('[data-summary]').textContent()).toMatch(/^step 1 · .*rnn_loss/);
+    const first = await loss('rnn_loss');
+    await root.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    const summary = (await root.locator('[data-summary]').textContent()) ?? '';
+    expect(summary).toMatch(/^step 600 · /);
+    expect(await loss('rnn_loss')).toBeLessThan(0.2 * first);
+    expect(await loss('mlp_loss')).toBeGreaterThan(0.6); // ln 2 ≈ 0.69: chance
+    expect(summary).toMatch(/accuracy on this batch: RNN (9\d|100)\.\d%/);
+    expect(await root.locator('.tl-chart canvas').count()).toBeGreaterThan(0);
+    await root.screenshot({ path: join(shotDir, 'chapter-2-memory-done.png') });
+    expect(w.errors).toEqual([]);
+    await page.close();
+  }, 180_000);
 
   it('chapter 4: the CNN starts within 1 s, its losses fall, early stopping fires, and the downloaded checkpoint loads with identical predictions', async () => {
     const page = await context.newPage();
