@@ -18,12 +18,11 @@ import {
   type RepPolicy,
   type SystemName,
   selected,
-  summarize,
   summaryTable,
   USAGE,
 } from './harness';
 import { tf, useBackend, wasmFeatures } from './tfjs';
-import { type AsyncRunner, allWorkloads, type Runner, type Workload } from './workloads';
+import { type AsyncRunner, allWorkloads, type Runner, resultOf, type Workload } from './workloads';
 
 // Nothing may be downloaded at run time (the wasm binaries come from node_modules): fail loudly if a
 // library tries.
@@ -94,17 +93,7 @@ async function main(): Promise<void> {
       const m = await measureRunner(runner, policy, `${w.name}.${system}`);
       runner.dispose?.();
       const leaked = liveTfjsTensors() - tensorsBefore;
-      const r: BenchResult = {
-        workload: w.name,
-        system,
-        stats: summarize(m.times),
-        warmup: m.warmup,
-        flops: w.flops,
-        opsPerRun: w.opsPerRun,
-        imagesPerRun: w.imagesPerRun,
-        imagesPerEpoch: w.imagesPerEpoch,
-        check: m.check,
-      };
+      const r = resultOf(w, system, m);
       results.push(r);
       console.log(benchLine(r));
       if (leaked !== 0) console.log(`# warning: ${w.name} on ${system} leaked ${leaked} tfjs tensors`);

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type BenchResult,
-  benchLine,
-  checkMismatches,
-  measure,
-  measureAsync,
-  QUICK_POLICY,
-  SYSTEMS,
-  summarize,
-} from './harness';
+import { type BenchResult, benchLine, checkMismatches, measure, measureAsync, QUICK_POLICY, SYSTEMS } from './harness';
 import { tf, useBackend } from './tfjs';
-import { allWorkloads, type Workload } from './workloads';
+import { allWorkloads, resultOf, type Workload } from './workloads';
 import { autoencoderStep } from './workloads/autoencoder-step';
 import { cnnEpoch } from './workloads/cnn-epoch';
 
@@ -99,17 +90,7 @@ async function runOnEverySystem(w: Workload): Promise<{ results: BenchResult[]; 
     runner.dispose?.();
     if (system !== 'tensorloom') expect(tf.memory().numTensors).toBe(before);
     expect(Number.isFinite(m.check)).toBe(true);
-    const r: BenchResult = {
-      workload: w.name,
-      system,
-      stats: summarize(m.times),
-      warmup: m.warmup,
-      flops: w.flops,
-      opsPerRun: w.opsPerRun,
-      imagesPerRun: w.imagesPerRun,
-      imagesPerEpoch: w.imagesPerEpoch,
-      check: m.check,
-    };
+    const r = resultOf(w, system, m);
     expect(JSON.parse(benchLine(r).slice('BENCH '.length))).toMatchObject({ workload: w.name, system });
     results.push(r);
   }

@@ -4,6 +4,8 @@
  * Tensorloom generator, so the `check` values of the systems agree up to float32 rounding.
  */
 import * as tl from '@tensorloom/tensor-core';
+import type { BenchResult, Measurement, SystemName } from './harness';
+import { summarize } from './harness';
 import { tf } from './tfjs';
 import { autoencoderStep } from './workloads/autoencoder-step';
 import { cnnEpoch } from './workloads/cnn-epoch';
@@ -398,4 +400,19 @@ export function allWorkloads(options: WorkloadOptions = {}): Workload[] {
     cnnEpoch({ batches: options.quick ? 1 : undefined }),
     opOverhead(),
   ];
+}
+
+/** The result a measurement of `w` on `system` reports (one `BENCH` line). */
+export function resultOf(w: Workload, system: SystemName, m: Measurement): BenchResult {
+  return {
+    workload: w.name,
+    system,
+    stats: summarize(m.times),
+    warmup: m.warmup,
+    flops: w.flops,
+    opsPerRun: w.opsPerRun,
+    imagesPerRun: w.imagesPerRun,
+    imagesPerEpoch: w.imagesPerEpoch,
+    check: m.check,
+  };
 }
