@@ -10,6 +10,10 @@ import { promotePair } from './elementwise';
  * - 1-d operands are treated as a row (left) or column (right) vector and that dim is removed again;
  * - higher ranks: a batch of matrices; batch dims broadcast, e.g. `(B, 1, m, k) @ (H, k, n) → (B, H, m, n)`.
  *
+ * The JS kernels accumulate in float64. Products whose m, n and k are all ≥ 256 use Strassen's algorithm
+ * (7 half-size products instead of 8, one or two levels): equal to the classical product up to float32
+ * rounding, not bit for bit.
+ *
  * @example
  * ```ts
  * matmul(ones([2, 3]), ones([3, 4])).shape // [2, 4]

@@ -2,17 +2,52 @@ import type { TypedArray } from '../../dtype';
 import type { MatmulDesc } from '../backend';
 
 // Block sizes: an A block (MC×KC) stays in L2, a 4-wide B panel (KC×4) in L1 while the 4×4 register tile
-// sweeps down the A block. Measured on this machine's Xeon: larger KC gains nothing in JS.
+// sweeps down the A block. Measured here: other KC/MC values gain nothing in JS.
 const KC = 256;
 const MC = 128;
 const NC = 2048;
 // Below this many multiply-adds, packing costs more than it saves.
 const SMALL = 16 * 16 * 16;
+// From this size up (every one of M, N, K), Strassen's algorithm replaces 8 half-size products by 7, once or
+// twice (while the blocks stay at least `strassenLeaf` wide). Scalar JS has no fused multiply-add and no
+// SIMD, and V8's code for the micro-kernel plateaus at ~5 GFLOP/s on the machines we measured whatever the
+// register tile (2×4 to 3×8 all land within 10%), so doing fewer multiply-adds is the one lever left. The
+// sums of blocks are formed while packing and each product is added straight into its C blocks by the
+// micro-kernel ("Strassen's algorithm reloaded", Huang, Smith & van de Geijn, SC16): no temporary matrices
+// and no extra passes over C. The error bound is a small constant factor above the classical product's;
+// the packed sums are formed in float64.
+let strassenMin = 256;
+let strassenLeaf = 128;
+const STRASSEN_MAX_LEVELS = 2;
 
-const packA32 = new Float32Array(MC * KC);
-let packB32 = new Float32Array(KC * NC);
-let packA64 = new Float64Array(0);
-let packB64 = new Float64Array(0);
+/**
+ * Test hook: Strassen's algorithm runs when M, N and K are all at least `min` (Infinity turns it off),
+ * recursing while the blocks stay at least `leaf` wide. Returns the old settings.
+ */
+export function setStrassen(min: number, leaf = 128): { min: number; leaf: number } {
+  const old = { min: strassenMin, leaf: strassenLeaf };
+  strassenMin = min;
+  strassenLeaf = leaf;
+  return old;
+}
+
+// Packed panels are float64 for every input dtype: the float32→float64 conversion then happens once per
+// packed element instead of on every load in the micro-kernel (measured 15% faster at 256³), and the sums
+// of Strassen's blocks are formed without an extra float32 rounding.
+const packA = new Float64Array(MC * KC);
+let packB = new Float64Array(0);
+
+/**
+ * One operand of a packed product: `Σ_t signs[t] · src[offs[t] + i·rs + p·cs]` (a single block when there
+ * is one term). Rows are rows of op(A), or columns of op(B).
+ */
+interface Operand {
+  src: TypedArray;
+  offs: number[];
+  signs: number[];
+  rs: number;
+  cs: number;
+}
 
 /** Batched `C = op(A)·op(B)`; see {@link MatmulDesc}. `out` is zero-filled by the caller. */
 export function matmul(a: TypedArray, b: TypedArray, out: TypedArray, d: MatmulDesc): void {
@@ -29,7 +64,7 @@ export function matmul(a: TypedArray, b: TypedArray, out: TypedArray, d: MatmulD
   let aOff = 0;
   let bOff = 0;
   for (let t = 0; t < batches; t++) {
-    gemm(m, n, k, a, aOff, rsA, csA, b, bOff, rsB, csB, out, t * m * n);
+    gemm(m, n, k, a, aOff, rsA, csA, b, bOff, rsB, csB, out, t * m * n, n);
     for (let dd = nb - 1; dd >= 0; dd--) {
       idx[dd]++;
       aOff += d.aBatchStrides[dd];
@@ -42,7 +77,10 @@ export function matmul(a: TypedArray, b: TypedArray, out: TypedArray, d: MatmulD
   }
 }
 
-/** One 2-D product into the contiguous `(M, N)` block of `c` at `cOff` (accumulating). */
+/**
+ * One 2-D product `C += op(A)·op(B)` into the `(M, N)` block of `c` at `cOff` with row stride `ldc`.
+ * Element (i, p) of op(A) is `a[aOff + i·rsA + p·csA]`; element (p, j) of op(B) is `b[bOff + p·rsB + j·csB]`.
+ */
 export function gemm(
   M: number,
   N: number,
@@ -57,35 +95,228 @@ export function gemm(
   csB: number,
   c: TypedArray,
   cOff: number,
+  ldc: number = N,
 ): void {
   if (M === 0 || N === 0 || K === 0) return;
   if (M * N * K <= SMALL || M === 1) {
-    gemmSmall(M, N, K, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff);
+    gemmSmall(M, N, K, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, ldc);
     return;
   }
-  const f64 = c instanceof Float64Array;
-  let Ap: Float32Array | Float64Array;
-  let Bp: Float32Array | Float64Array;
-  const ncMax = Math.min(NC, roundUp4(N));
-  if (f64) {
-    if (packA64.length < MC * KC) packA64 = new Float64Array(MC * KC);
-    if (packB64.length < KC * ncMax) packB64 = new Float64Array(KC * ncMax);
-    Ap = packA64;
-    Bp = packB64;
-  } else {
-    if (packB32.length < KC * ncMax) packB32 = new Float32Array(KC * ncMax);
-    Ap = packA32;
-    Bp = packB32;
+  if (M >= strassenMin && N >= strassenMin && K >= strassenMin) {
+    let levels = 0;
+    const least = Math.min(M, N, K);
+    while (levels < STRASSEN_MAX_LEVELS && least >> (levels + 1) >= strassenLeaf) levels++;
+    if (levels > 0) {
+      strassen(M, N, K, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, ldc, levels);
+      return;
+    }
   }
+  const A: Operand = { src: a, offs: [aOff], signs: [1], rs: rsA, cs: csA };
+  // B is packed by columns of op(B): its "rows" advance by csB and its "columns" (the k index) by rsB.
+  const B: Operand = { src: b, offs: [bOff], signs: [1], rs: csB, cs: rsB };
+  packedGemm(M, N, K, A, B, c, [cOff], ONE, ldc);
+}
+
+const ONE = [1];
+
+// One level of Strassen's algorithm with A, B, C split into 2×2 blocks (row, column):
+//   M1 = (A11+A22)(B11+B22) → C11, C22     M5 = (A11+A12)B22 → C12, −C11
+//   M2 = (A21+A22)B11 → C21, −C22          M6 = (A21−A11)(B11+B12) → C22
+//   M3 = A11(B12−B22) → C12, C22           M7 = (A12−A22)(B21+B22) → C11
+//   M4 = A22(B21−B11) → C11, C21
+// Each term is [block row, block column, sign].
+type Terms = readonly (readonly [number, number, number])[];
+const STRASSEN: readonly { a: Terms; b: Terms; c: Terms }[] = [
+  {
+    a: [
+      [0, 0, 1],
+      [1, 1, 1],
+    ],
+    b: [
+      [0, 0, 1],
+      [1, 1, 1],
+    ],
+    c: [
+      [0, 0, 1],
+      [1, 1, 1],
+    ],
+  },
+  {
+    a: [
+      [1, 0, 1],
+      [1, 1, 1],
+    ],
+    b: [[0, 0, 1]],
+    c: [
+      [1, 0, 1],
+      [1, 1, -1],
+    ],
+  },
+  {
+    a: [[0, 0, 1]],
+    b: [
+      [0, 1, 1],
+      [1, 1, -1],
+    ],
+    c: [
+      [0, 1, 1],
+      [1, 1, 1],
+    ],
+  },
+  {
+    a: [[1, 1, 1]],
+    b: [
+      [1, 0, 1],
+      [0, 0, -1],
+    ],
+    c: [
+      [0, 0, 1],
+      [1, 0, 1],
+    ],
+  },
+  {
+    a: [
+      [0, 0, 1],
+      [0, 1, 1],
+    ],
+    b: [[1, 1, 1]],
+    c: [
+      [0, 1, 1],
+      [0, 0, -1],
+    ],
+  },
+  {
+    a: [
+      [1, 0, 1],
+      [0, 0, -1],
+    ],
+    b: [
+      [0, 0, 1],
+      [0, 1, 1],
+    ],
+    c: [[1, 1, 1]],
+  },
+  {
+    a: [
+      [0, 1, 1],
+      [1, 1, -1],
+    ],
+    b: [
+      [1, 0, 1],
+      [1, 1, 1],
+    ],
+    c: [[0, 0, 1]],
+  },
+];
+
+/** Expands `terms` at one level: every (offset, sign) pair times every block term, blocks `rowStep`/`colStep` apart. */
+function expand(offs: number[], signs: number[], terms: Terms, rowStep: number, colStep: number): [number[], number[]] {
+  const o: number[] = [];
+  const s: number[] = [];
+  for (let i = 0; i < offs.length; i++) {
+    for (const [r, c, sign] of terms) {
+      o.push(offs[i] + r * rowStep + c * colStep);
+      s.push(signs[i] * sign);
+    }
+  }
+  return [o, s];
+}
+
+/**
+ * `levels` levels of Strassen's algorithm on the leading `(M', N', K')` part of the product (each dimension
+ * rounded down to a multiple of 2^levels), as 7^levels packed products of blocks, then the leftover rows,
+ * columns and k-slice (if any) by the classical path.
+ */
+function strassen(
+  M: number,
+  N: number,
+  K: number,
+  a: TypedArray,
+  aOff: number,
+  rsA: number,
+  csA: number,
+  b: TypedArray,
+  bOff: number,
+  rsB: number,
+  csB: number,
+  c: TypedArray,
+  cOff: number,
+  ldc: number,
+  levels: number,
+): void {
+  const m = M >> levels;
+  const n = N >> levels;
+  const k = K >> levels;
+  const visit = (
+    level: number,
+    aOffs: number[],
+    aSigns: number[],
+    bOffs: number[],
+    bSigns: number[],
+    cOffs: number[],
+    cSigns: number[],
+  ): void => {
+    if (level === levels) {
+      const A: Operand = { src: a, offs: aOffs, signs: aSigns, rs: rsA, cs: csA };
+      const B: Operand = { src: b, offs: bOffs, signs: bSigns, rs: csB, cs: rsB };
+      packedGemm(m, n, k, A, B, c, cOffs, cSigns, ldc);
+      return;
+    }
+    // Blocks at this level are (m, n, k) · 2^(levels − level − 1) wide.
+    const sh = levels - level - 1;
+    const bm = m << sh;
+    const bn = n << sh;
+    const bk = k << sh;
+    for (const p of STRASSEN) {
+      const [ao, as] = expand(aOffs, aSigns, p.a, bm * rsA, bk * csA);
+      const [bo, bs] = expand(bOffs, bSigns, p.b, bk * rsB, bn * csB);
+      const [co, cs] = expand(cOffs, cSigns, p.c, bm * ldc, bn);
+      visit(level + 1, ao, as, bo, bs, co, cs);
+    }
+  };
+  visit(0, [aOff], ONE, [bOff], ONE, [cOff], ONE);
+  const m2 = m << levels;
+  const n2 = n << levels;
+  const k2 = k << levels;
+  // C[:m2, :n2] += A[:m2, k2:] · B[k2:, :n2]  (the leftover k-slice)
+  if (K > k2) gemm(m2, n2, K - k2, a, aOff + k2 * csA, rsA, csA, b, bOff + k2 * rsB, rsB, csB, c, cOff, ldc);
+  // C[:m2, n2:] += A[:m2, :] · B[:, n2:]  (the leftover columns)
+  if (N > n2) gemm(m2, N - n2, K, a, aOff, rsA, csA, b, bOff + n2 * csB, rsB, csB, c, cOff + n2, ldc);
+  // C[m2:, :] += A[m2:, :] · B  (the leftover rows)
+  if (M > m2) gemm(M - m2, N, K, a, aOff + m2 * rsA, rsA, csA, b, bOff, rsB, csB, c, cOff + m2 * ldc, ldc);
+}
+
+/**
+ * `C += op(A)·op(B)` by packed, cache-blocked 4×4 register tiles, the result added `cSigns[d]` times at
+ * every `cOffs[d]` (row stride `ldc`).
+ */
+function packedGemm(
+  M: number,
+  N: number,
+  K: number,
+  A: Operand,
+  B: Operand,
+  c: TypedArray,
+  cOffs: number[],
+  cSigns: number[],
+  ldc: number,
+): void {
+  const ncMax = Math.min(NC, roundUp4(N));
+  if (packB.length < KC * ncMax) packB = new Float64Array(KC * ncMax);
+  const Ap = packA;
+  const Bp = packB;
+  const dests = cOffs.length;
+  const at = new Array<number>(dests);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
-      packPanels(b, bOff + pc * rsB + jc * csB, csB, rsB, nc, kc, Bp);
+      packPanels(B, jc, pc, nc, kc, Bp);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);
-        packPanels(a, aOff + ic * rsA + pc * csA, rsA, csA, mc, kc, Ap);
-        kernelBlock(Ap, Bp, mc, nc, kc, c, cOff + ic * N + jc, N);
+        packPanels(A, ic, pc, mc, kc, Ap);
+        for (let d = 0; d < dests; d++) at[d] = cOffs[d] + ic * ldc + jc;
+        kernelBlock(Ap, Bp, mc, nc, kc, c, at, cSigns, ldc);
       }
     }
   }
@@ -96,54 +327,94 @@ function roundUp4(x: number): number {
 }
 
 /**
- * Packs `rows` rows × `kc` columns of a strided matrix into panels of 4 rows, each panel stored
+ * Packs rows `r0…r0+rows` × columns `p0…p0+kc` of an operand into panels of 4 rows, each panel stored
  * column-by-column (`dst[panel·kc·4 + p·4 + r]`), zero-padding the last panel. For A the "rows" are rows of
- * op(A); for B they are columns of op(B), so both panels feed the micro-kernel the same way.
+ * op(A); for B they are columns of op(B), so both panels feed the micro-kernel the same way. An operand
+ * with several terms is summed here, term by term.
  */
-function packPanels(
-  src: TypedArray,
-  off: number,
-  rowStride: number,
-  colStride: number,
-  rows: number,
-  kc: number,
-  dst: Float32Array | Float64Array,
-): void {
-  for (let r0 = 0; r0 < rows; r0 += 4) {
-    const base = (r0 >> 2) * kc * 4;
-    const live = Math.min(4, rows - r0);
-    if (live === 4) {
-      const s0 = off + r0 * rowStride;
-      const s1 = s0 + rowStride;
-      const s2 = s1 + rowStride;
-      const s3 = s2 + rowStride;
+function packPanels(op: Operand, r0: number, p0: number, rows: number, kc: number, dst: Float64Array): void {
+  const { src, rs, cs, offs, signs } = op;
+  const terms = offs.length;
+  // The first one or two terms are packed in one pass; any further terms are added in one pass each.
+  const off = offs[0] + r0 * rs + p0 * cs;
+  const s = signs[0];
+  const delta = terms > 1 ? offs[1] - offs[0] : 0;
+  const s2 = terms > 1 ? signs[1] : 0;
+  for (let i0 = 0; i0 < rows; i0 += 4) {
+    const base = (i0 >> 2) * kc * 4;
+    const live = Math.min(4, rows - i0);
+    if (live < 4) {
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < 4; r++) {
+          const at = off + (i0 + r) * rs + p * cs;
+          dst[base + p * 4 + r] = r < live ? s * src[at] + (terms > 1 ? s2 * src[at + delta] : 0) : 0;
+        }
+      }
+      continue;
+    }
+    const x0 = off + i0 * rs;
+    const x1 = x0 + rs;
+    const x2 = x1 + rs;
+    const x3 = x2 + rs;
+    if (terms === 1 && s === 1) {
       for (let p = 0, q = base; p < kc; p++, q += 4) {
-        const o = p * colStride;
-        dst[q] = src[s0 + o];
-        dst[q + 1] = src[s1 + o];
-        dst[q + 2] = src[s2 + o];
-        dst[q + 3] = src[s3 + o];
+        const o = p * cs;
+        dst[q] = src[x0 + o];
+        dst[q + 1] = src[x1 + o];
+        dst[q + 2] = src[x2 + o];
+        dst[q + 3] = src[x3 + o];
+      }
+    } else if (terms === 1) {
+      for (let p = 0, q = base; p < kc; p++, q += 4) {
+        const o = p * cs;
+        dst[q] = s * src[x0 + o];
+        dst[q + 1] = s * src[x1 + o];
+        dst[q + 2] = s * src[x2 + o];
+        dst[q + 3] = s * src[x3 + o];
       }
     } else {
+      const y0 = x0 + delta;
+      const y1 = x1 + delta;
+      const y2 = x2 + delta;
+      const y3 = x3 + delta;
+      for (let p = 0, q = base; p < kc; p++, q += 4) {
+        const o = p * cs;
+        dst[q] = s * src[x0 + o] + s2 * src[y0 + o];
+        dst[q + 1] = s * src[x1 + o] + s2 * src[y1 + o];
+        dst[q + 2] = s * src[x2 + o] + s2 * src[y2 + o];
+        dst[q + 3] = s * src[x3 + o] + s2 * src[y3 + o];
+      }
+    }
+  }
+  for (let t = 2; t < terms; t++) {
+    const offT = offs[t] + r0 * rs + p0 * cs;
+    const sT = signs[t];
+    for (let i0 = 0; i0 < rows; i0 += 4) {
+      const base = (i0 >> 2) * kc * 4;
+      const live = Math.min(4, rows - i0);
       for (let p = 0; p < kc; p++) {
-        for (let r = 0; r < 4; r++)
-          dst[base + p * 4 + r] = r < live ? src[off + (r0 + r) * rowStride + p * colStride] : 0;
+        for (let r = 0; r < live; r++) dst[base + p * 4 + r] += sT * src[offT + (i0 + r) * rs + p * cs];
       }
     }
   }
 }
 
-/** The 4×4 register-tiled micro-kernel over one packed A block and one packed B block. */
+/**
+ * The 4×4 register-tiled micro-kernel over one packed A block and one packed B block, adding the result
+ * `signs[d]` times at every `offs[d]`.
+ */
 function kernelBlock(
-  Ap: Float32Array | Float64Array,
-  Bp: Float32Array | Float64Array,
+  Ap: Float64Array,
+  Bp: Float64Array,
   mc: number,
   nc: number,
   kc: number,
   c: TypedArray,
-  cOff: number,
+  offs: number[],
+  signs: number[],
   ldc: number,
 ): void {
+  const dests = offs.length;
   for (let jp = 0; jp < nc; jp += 4) {
     const bBase = (jp >> 2) * kc * 4;
     const nLive = Math.min(4, nc - jp);
@@ -195,31 +466,39 @@ function kernelBlock(
         bi += 4;
       }
       const mLive = Math.min(4, mc - ip);
-      let o = cOff + ip * ldc + jp;
+      const at = ip * ldc + jp;
       if (mLive === 4 && nLive === 4) {
-        c[o] += c00;
-        c[o + 1] += c01;
-        c[o + 2] += c02;
-        c[o + 3] += c03;
-        o += ldc;
-        c[o] += c10;
-        c[o + 1] += c11;
-        c[o + 2] += c12;
-        c[o + 3] += c13;
-        o += ldc;
-        c[o] += c20;
-        c[o + 1] += c21;
-        c[o + 2] += c22;
-        c[o + 3] += c23;
-        o += ldc;
-        c[o] += c30;
-        c[o + 1] += c31;
-        c[o + 2] += c32;
-        c[o + 3] += c33;
+        for (let d = 0; d < dests; d++) {
+          const s = signs[d];
+          let o = offs[d] + at;
+          c[o] += s * c00;
+          c[o + 1] += s * c01;
+          c[o + 2] += s * c02;
+          c[o + 3] += s * c03;
+          o += ldc;
+          c[o] += s * c10;
+          c[o + 1] += s * c11;
+          c[o + 2] += s * c12;
+          c[o + 3] += s * c13;
+          o += ldc;
+          c[o] += s * c20;
+          c[o + 1] += s * c21;
+          c[o + 2] += s * c22;
+          c[o + 3] += s * c23;
+          o += ldc;
+          c[o] += s * c30;
+          c[o + 1] += s * c31;
+          c[o + 2] += s * c32;
+          c[o + 3] += s * c33;
+        }
       } else {
         const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-        for (let r = 0; r < mLive; r++) {
-          for (let q = 0; q < nLive; q++) c[o + r * ldc + q] += tile[r * 4 + q];
+        for (let d = 0; d < dests; d++) {
+          const o = offs[d] + at;
+          const s = signs[d];
+          for (let r = 0; r < mLive; r++) {
+            for (let q = 0; q < nLive; q++) c[o + r * ldc + q] += s * tile[r * 4 + q];
+          }
         }
       }
     }
@@ -241,10 +520,11 @@ function gemmSmall(
   csB: number,
   c: TypedArray,
   cOff: number,
+  ldc: number,
 ): void {
   if (csB === 1) {
     for (let i = 0; i < M; i++) {
-      const cRow = cOff + i * N;
+      const cRow = cOff + i * ldc;
       for (let p = 0; p < K; p++) {
         const av = a[aOff + i * rsA + p * csA];
         const bRow = bOff + p * rsB;
@@ -260,7 +540,7 @@ function gemmSmall(
       const bCol = bOff + j * csB;
       let s = 0;
       for (let p = 0; p < K; p++) s += a[aRow + p * csA] * b[bCol + p * rsB];
-      c[cOff + i * N + j] += s;
+      c[cOff + i * ldc + j] += s;
     }
   }
 }
