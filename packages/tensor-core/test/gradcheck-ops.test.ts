@@ -108,6 +108,7 @@ const distinct = (...shape: number[]) => {
   return tensor(v, f64).reshape(shape);
 };
 const idx = (v: number[][] | number[]) => tensor(v, { dtype: 'int32' });
+const distinctPlanes = distinct(1, 2, 4, 5);
 
 interface Case {
   fn: (...xs: Tensor[]) => Tensor;
@@ -314,6 +315,11 @@ group('convolution and pooling', {
   maxPool2dDilationCeil: {
     fn: (x) => C.maxPool2d(x, 2, { stride: 2, dilation: 2, ceilMode: true, padding: 1 }),
     inputs: [distinct(1, 1, 6, 5)],
+  },
+  maxUnpool2d: {
+    // Indices from pooling a fixed distinct input (non-overlapping 2×2 windows of a 4×5 plane, output 4×5).
+    fn: (x) => C.maxUnpool2d(x, C.maxPool2dWithIndices(distinctPlanes, 2)[1], 2, { outputSize: [4, 5] }),
+    inputs: [r(1, 2, 2, 2)],
   },
   avgPool2d: { fn: (x) => C.avgPool2d(x, 3, { stride: 2, padding: 1 }), inputs: [r(1, 2, 5, 5)] },
   avgPool2dCeilExclude: {

@@ -92,6 +92,12 @@ export interface Backend {
   unfold(x: TypedArray, desc: UnfoldDesc, out: TypedArray): void;
   /** col2im, the adjoint of unfold: `(N, C·kh·kw, L)` → `(N, C, H, W)`, summing overlaps. */
   fold(cols: TypedArray, desc: UnfoldDesc, out: TypedArray): void;
+  /**
+   * Max pooling's argmax over `(planes, H, W)` images (`desc.n` planes, `desc.c` = 1): for each window, the
+   * flat index `h·W + w` within its plane of the first maximum among the taps inside the image (NaN wins),
+   * as PyTorch picks it. `out` has `planes·outH·outW` entries.
+   */
+  maxPoolIndices(x: TypedArray, desc: UnfoldDesc, out: Int32Array): void;
 }
 
 /** Element-wise unary kernels. */

@@ -25,10 +25,21 @@ export type {
   Conv2dOptions,
   ConvTranspose2dOptions,
   MaxPool2dOptions,
+  MaxUnpool2dOptions,
   Pair,
   UnfoldOptions,
 } from '../ops/conv';
-export { avgPool2d, conv1d, conv2d, convTranspose2d, fold, maxPool2d, unfold } from '../ops/conv';
+export {
+  avgPool2d,
+  conv1d,
+  conv2d,
+  convTranspose2d,
+  fold,
+  maxPool2d,
+  maxPool2dWithIndices,
+  maxUnpool2d,
+  unfold,
+} from '../ops/conv';
 export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from '../ops/elementwise';
 export { embedding } from '../ops/indexing';
 export { logSoftmax, softmax } from '../ops/reduce';

@@ -44,6 +44,6 @@ export type {
 export { Buffer, Module, Parameter } from './module';
 export type { BatchNormOptions, LayerNormOptions } from './normalization';
 export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm } from './normalization';
-export { AvgPool2d, MaxPool2d } from './pooling';
+export { AvgPool2d, MaxPool2d, MaxUnpool2d } from './pooling';
 export type { EmbeddingOptions, FromPretrainedOptions } from './sparse';
 export { Embedding } from './sparse';

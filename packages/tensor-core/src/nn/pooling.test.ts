@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { arange, randn } from '../index';
-import { AvgPool2d, MaxPool2d } from './pooling';
+import { arange, randn, tensor } from '../index';
+import { AvgPool2d, MaxPool2d, MaxUnpool2d } from './pooling';
 
 const grid = arange(16, undefined, 1, { dtype: 'float32' }).reshape([1, 1, 4, 4]);
 
@@ -24,6 +24,103 @@ describe('MaxPool2d', () => {
     expect(new MaxPool2d([2, 3], { stride: 1 }).toString()).toBe(
       'MaxPool2d(kernel_size=[2, 3], stride=1, padding=0, dilation=1, ceil_mode=false)',
     );
+  });
+});
+
+describe('MaxPool2d with returnIndices, and MaxUnpool2d', () => {
+  it('returns each maximum and its flat position in the plane, and the unpool puts it back', () => {
+    const pool = new MaxPool2d(2, { returnIndices: true });
+    const [y, idx] = pool.forward(grid);
+    expect(y).toBeAllclose([
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+      ],
+    ]);
+    expect(idx.dtype).toBe('int32');
+    expect(idx.toArray()).toEqual([
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+      ],
+    ]);
+    const back = new MaxUnpool2d(2).forward(y, idx);
+    expect(back.toArray()).toEqual([
+      [
+        [
+          [0, 0, 0, 0],
+          [0, 5, 0, 7],
+          [0, 0, 0, 0],
+          [0, 13, 0, 15],
+        ],
+      ],
+    ]);
+    expect(pool.toString()).toBe(
+      'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=false, return_indices=True)',
+    );
+    expect(new MaxUnpool2d(2).toString()).toBe('MaxUnpool2d(kernel_size=2, stride=2, padding=0)');
+  });
+
+  it('outputSize restores an odd size that pooling rounded down', () => {
+    const x = randn([2, 3, 5, 7]);
+    const [y, idx] = new MaxPool2d(2, { returnIndices: true }).forward(x);
+    expect(y.shape).toEqual([2, 3, 2, 3]);
+    expect(new MaxUnpool2d(2).forward(y, idx, x.shape).shape).toEqual([2, 3, 5, 7]);
+    expect(() => new MaxUnpool2d(2).forward(y, idx, [9, 9])).toThrow(
+      /maxUnpool2d: outputSize \[9, 9\] is out of range/,
+    );
+  });
+
+  it('sends the whole gradient of a tied window to its first maximum, as PyTorch does', () => {
+    const x = tensor(
+      [
+        [
+          [
+            [1, 1],
+            [1, 0],
+          ],
+        ],
+      ],
+      { requiresGrad: true },
+    );
+    new MaxPool2d(2).forward(x).sum().backward();
+    expect(x.grad?.toArray()).toEqual([
+      [
+        [
+          [1, 0],
+          [0, 0],
+        ],
+      ],
+    ]);
+  });
+
+  it('rejects indices that are not int32, are shaped wrong, or point outside the output', () => {
+    const y = randn([1, 1, 2, 2]);
+    const unpool = new MaxUnpool2d(2);
+    expect(() => unpool.forward(y, y)).toThrow(/maxUnpool2d: indices must be int32/);
+    expect(() => unpool.forward(y, tensor([[[0, 1]]], { dtype: 'int32' }))).toThrow(
+      /maxUnpool2d: indices \(1,1,2\) must have the input's shape \(1,1,2,2\)/,
+    );
+    expect(() =>
+      unpool.forward(
+        y,
+        tensor(
+          [
+            [
+              [
+                [0, 1],
+                [2, 16],
+              ],
+            ],
+          ],
+          { dtype: 'int32' },
+        ),
+      ),
+    ).toThrow(/16/);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { AvgPool2dOptions, MaxPool2dOptions, Pair } from '../ops/conv';
+import type { AvgPool2dOptions, MaxPool2dOptions, MaxUnpool2dOptions, Pair } from '../ops/conv';
 import type { Tensor } from '../tensor';
 import * as F from './functional';
 import { Module } from './module';
@@ -9,8 +9,9 @@ function fmt(p: Pair): string {
 
 /**
  * 2-d max pooling (`torch.nn.MaxPool2d`): the maximum of each `kernelSize` window, windows `stride`
- * apart (default: `kernelSize`, non-overlapping), over an input padded with `-∞`. The gradient goes to the
- * maximum of each window (shared evenly between ties).
+ * apart (default: `kernelSize`, non-overlapping), over an input padded with `-∞`. As in PyTorch, each window
+ * picks its first maximum and the gradient goes to that input alone. With `returnIndices: true`, `forward`
+ * returns `[values, indices]` for {@link MaxUnpool2d}.
  *
  * Shapes: `(N, C, H, W)` or `(C, H, W)` → `(N, C, Hout, Wout)` with
  * `Hout = ⌊(H + 2·padding - dilation·(k - 1) - 1) / stride⌋ + 1` (rounded up with `ceilMode`).
@@ -21,7 +22,7 @@ function fmt(p: Pair): string {
  * new MaxPool2d(3, { stride: 2, padding: 1 }).forward(randn([1, 3, 8, 8])).shape; // [1, 3, 4, 4]
  * ```
  */
-export class MaxPool2d extends Module<[Tensor], Tensor> {
+export class MaxPool2d<R extends boolean = false> extends Module<[Tensor], R extends true ? [Tensor, Tensor] : Tensor> {
   /** Window size. */
   readonly kernelSize: Pair;
   /** Step between windows. */
@@ -32,32 +33,83 @@ export class MaxPool2d extends Module<[Tensor], Tensor> {
   readonly dilation: Pair;
   /** Whether the output size is rounded up. */
   readonly ceilMode: boolean;
+  /** Whether `forward` also returns the indices of the maxima. */
+  readonly returnIndices: R;
 
   /**
    * @param kernelSize - the window, `(kh, kw)` or one number for both
-   * @param options - `stride` (default `kernelSize`), `padding` (0), `dilation` (1), `ceilMode` (false)
+   * @param options - `stride` (default `kernelSize`), `padding` (0), `dilation` (1), `ceilMode` (false),
+   *   `returnIndices` (false)
    */
-  constructor(kernelSize: Pair, options: MaxPool2dOptions = {}) {
+  constructor(kernelSize: Pair, options: MaxPool2dOptions & { returnIndices?: R } = {}) {
     super();
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
     this.dilation = options.dilation ?? 1;
     this.ceilMode = options.ceilMode ?? false;
+    this.returnIndices = (options.returnIndices ?? false) as R;
   }
 
-  /** `(N, C, H, W)` → `(N, C, Hout, Wout)`. */
-  forward(x: Tensor): Tensor {
-    return F.maxPool2d(x, this.kernelSize, {
+  /** `(N, C, H, W)` → `(N, C, Hout, Wout)`, or `[values, indices]` with `returnIndices`. */
+  forward(x: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    const both = F.maxPool2dWithIndices(x, this.kernelSize, {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,
       ceilMode: this.ceilMode,
     });
+    return (this.returnIndices ? both : both[0]) as R extends true ? [Tensor, Tensor] : Tensor;
   }
 
   override extraRepr(): string {
-    return `kernel_size=${fmt(this.kernelSize)}, stride=${fmt(this.stride)}, padding=${fmt(this.padding)}, dilation=${fmt(this.dilation)}, ceil_mode=${this.ceilMode}`;
+    return `kernel_size=${fmt(this.kernelSize)}, stride=${fmt(this.stride)}, padding=${fmt(this.padding)}, dilation=${fmt(this.dilation)}, ceil_mode=${this.ceilMode}${this.returnIndices ? ', return_indices=True' : ''}`;
+  }
+}
+
+/**
+ * The partial inverse of {@link MaxPool2d} (`torch.nn.MaxUnpool2d`): puts each pooled maximum back where its
+ * index says it came from, zeros elsewhere. Pass the same `kernelSize`, `stride` and `padding` as the pooling;
+ * `forward(x, indices, outputSize?)` takes the `[values, indices]` of a `MaxPool2d` with `returnIndices: true`.
+ *
+ * Shapes: `(N, C, Hin, Win)` → `(N, C, Hout, Wout)` with `Hout = (Hin - 1)·stride - 2·padding + kernel`, or
+ * `outputSize` (e.g. the pooled input's shape, when pooling dropped a last row or column).
+ *
+ * @example
+ * ```ts
+ * const pool = new MaxPool2d(2, { returnIndices: true });
+ * const unpool = new MaxUnpool2d(2);
+ * const x = randn([1, 1, 4, 4]);
+ * const [y, idx] = pool.forward(x);
+ * unpool.forward(y, idx).shape; // [1, 1, 4, 4]: each 2×2 block keeps only its maximum
+ * ```
+ */
+export class MaxUnpool2d extends Module<[Tensor, Tensor, (readonly number[] | null)?], Tensor> {
+  /** The pooling window. */
+  readonly kernelSize: Pair;
+  /** The pooling's step between windows. */
+  readonly stride: Pair;
+  /** The pooling's padding. */
+  readonly padding: Pair;
+
+  /**
+   * @param kernelSize - the pooling window, `(kh, kw)` or one number for both
+   * @param options - `stride` (default `kernelSize`), `padding` (0)
+   */
+  constructor(kernelSize: Pair, options: Omit<MaxUnpool2dOptions, 'outputSize'> = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    this.padding = options.padding ?? 0;
+  }
+
+  /** `(N, C, Hin, Win)` values and their int32 indices → `(N, C, Hout, Wout)`. */
+  forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
+    return F.maxUnpool2d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${fmt(this.kernelSize)}, stride=${fmt(this.stride)}, padding=${fmt(this.padding)}`;
   }
 }
 

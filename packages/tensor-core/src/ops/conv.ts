@@ -4,14 +4,17 @@
  * every function below is differentiable (twice and more) through the ops it is written with.
  */
 import { apply } from '../autograd/engine';
+import { empty } from '../autograd/forward';
 import type { UnfoldParams } from '../autograd/primitives';
+import { getBackend } from '../backend/backend';
 import { isFloating } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
 import { Tensor } from '../tensor';
 import { full } from './creation';
 import { add, div, promotePair } from './elementwise';
+import { scatterAdd } from './indexing';
 import { matmul, matmulT } from './linalg';
-import { max, sum } from './reduce';
+import { sum } from './reduce';
 import { pad, reshape } from './shape';
 
 /** A size for both spatial dims (`3` means `(3, 3)`) or one per dim as `[height, width]`. */
@@ -565,8 +568,8 @@ function poolResult(g: PoolGeometry, y: Tensor): Tensor {
  * `⌊(size + 2·padding - dilation·(k-1) - 1)/stride⌋ + 1` (rounded up with `ceilMode`, keeping only windows
  * that start inside the input or the left padding).
  *
- * The gradient goes to the maximum of each window; where several entries of one window tie for the maximum it
- * is shared equally among them (PyTorch gives it all to one of them).
+ * Like PyTorch, each window picks one input, the first maximum in row-major order (a NaN wins), and the
+ * gradient goes to that input alone. {@link maxPool2dWithIndices} also returns which input that was.
  *
  * @param x - `(N, C, H, W)` or unbatched `(C, H, W)`.
  * @param kernelSize - `(kh, kw)` or one number.
@@ -579,9 +582,127 @@ function poolResult(g: PoolGeometry, y: Tensor): Tensor {
  * ```
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = {}): Tensor {
+  return maxPool2dWithIndices(x, kernelSize, opts)[0];
+}
+
+/**
+ * {@link maxPool2d} that also returns where each maximum came from (`F.max_pool2d(..., return_indices=True)`):
+ * int32 indices, each the flat position `h·W + w` of the chosen input within its `(H, W)` plane, ready for
+ * {@link maxUnpool2d}.
+ *
+ * @returns `[values, indices]`, both `(N, C, Hout, Wout)` (or `(C, Hout, Wout)`).
+ *
+ * @example
+ * ```ts
+ * const [y, idx] = maxPool2dWithIndices(tensor([[[[1, 5], [7, 2]]]]), 2);
+ * y.toArray();   // [[[[7]]]]
+ * idx.toArray(); // [[[[2]]]]  (row 1, column 0 of the 2×2 plane)
+ * ```
+ */
+export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = {}): [Tensor, Tensor] {
   const g = poolGeometry('maxPool2d', x, kernelSize, opts.stride, opts.padding, opts.dilation, opts.ceilMode ?? false);
-  const cols = poolColumns(g, Number.NEGATIVE_INFINITY); // (N·C, kh·kw, L)
-  return poolResult(g, max(cols, 1)); // (N·C, L)
+  const [n, c, h, w] = g.xb.shape;
+  const L = g.out[0] * g.out[1];
+  const index = empty([n * c, L], 'int32');
+  getBackend().maxPoolIndices(
+    g.xb.data,
+    {
+      n: n * c,
+      c: 1,
+      h,
+      w,
+      kh: g.kernel[0],
+      kw: g.kernel[1],
+      strideH: g.stride[0],
+      strideW: g.stride[1],
+      padH: g.padding[0],
+      padW: g.padding[1],
+      dilationH: g.dilation[0],
+      dilationW: g.dilation[1],
+      outH: g.out[0],
+      outW: g.out[1],
+      padValue: Number.NEGATIVE_INFINITY,
+    },
+    index.data as Int32Array,
+  );
+  // The indices are in range by construction, so the gather primitive is applied without gather's checks.
+  const y = apply('gather', [reshape(g.xb, [n * c, h * w]), index], { axis: 1 }); // (N·C, L)
+  return [poolResult(g, y), poolResult(g, index)];
+}
+
+/** Options of {@link maxUnpool2d}. */
+export interface MaxUnpool2dOptions {
+  /** Step between the pooling windows (default: the kernel size). */
+  stride?: Pair | null;
+  /** The pooling's padding (default 0). */
+  padding?: Pair;
+  /** The output's `(H, W)` (or its full shape), when the default `(in - 1)·stride - 2·padding + kernel` is not it. */
+  outputSize?: readonly number[] | null;
+}
+
+/**
+ * The partial inverse of {@link maxPool2dWithIndices}, like PyTorch's `F.max_unpool2d`: zeros everywhere
+ * except at the pooled maxima, which go back to where `indices` says they came from. Where windows overlapped
+ * and two entries name the same position they are added (PyTorch keeps one of them); non-overlapping pooling
+ * has no such duplicates.
+ *
+ * @param x - the pooled values `(N, C, Hin, Win)` or `(C, Hin, Win)`.
+ * @param indices - int32, the shape of `x`: flat positions within each output plane.
+ * @param kernelSize - the pooling window.
+ * @param opts - `stride`, `padding`, `outputSize` (default `(Hin - 1)·stride - 2·padding + kernel` per dim).
+ * @returns `(N, C, Hout, Wout)` (or `(C, Hout, Wout)`).
+ *
+ * @example
+ * ```ts
+ * const [y, idx] = maxPool2dWithIndices(tensor([[[[1, 5], [7, 2]]]]), 2);
+ * maxUnpool2d(y, idx, 2).toArray(); // [[[[0, 0], [7, 0]]]]
+ * ```
+ */
+export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: Pair, opts: MaxUnpool2dOptions = {}): Tensor {
+  const op = 'maxUnpool2d';
+  checkTensor(op, x, 'input');
+  checkTensor(op, indices, 'indices');
+  if (indices.dtype !== 'int32') {
+    throw new TensorError(op, `indices must be int32 (as maxPool2dWithIndices returns them), got ${indices.dtype}`);
+  }
+  if (indices.ndim !== x.ndim || indices.shape.some((s, i) => s !== x.shape[i])) {
+    throw new TensorError(op, `indices ${fmtShape(indices.shape)} must have the input's shape ${fmtShape(x.shape)}`);
+  }
+  const kernel = pair(op, 'kernelSize', kernelSize, 1);
+  const st = pair(op, 'stride', opts.stride ?? kernel, 1);
+  const pd = pair(op, 'padding', opts.padding ?? 0, 0);
+  const [xb, unbatched] = batched(op, x, 2, 'H,W');
+  const [n, c, hin, win] = xb.shape;
+  let size: Geom = [(hin - 1) * st[0] - 2 * pd[0] + kernel[0], (win - 1) * st[1] - 2 * pd[1] + kernel[1]];
+  if (opts.outputSize) {
+    const os = opts.outputSize.slice(-2);
+    if (os.length !== 2 || os.some((v) => !Number.isInteger(v) || v < 1)) {
+      throw new TensorError(
+        op,
+        `outputSize must end with two positive integers (H, W), got [${opts.outputSize.join(', ')}]`,
+      );
+    }
+    for (let i = 0; i < 2; i++) {
+      const lo = size[i] - st[i];
+      const hi = size[i] + st[i];
+      if (os[i] <= lo || os[i] >= hi) {
+        throw new TensorError(
+          op,
+          `outputSize [${os.join(', ')}] is out of range: dim ${i} must lie strictly between ${lo} and ${hi} for input ${fmtShape(x.shape)}`,
+        );
+      }
+    }
+    size = [os[0], os[1]];
+  }
+  if (n * c > 0 && size[0] * size[1] <= 0) {
+    throw new TensorError(op, `the output ${fmtGeom(size)} would be empty for input ${fmtShape(x.shape)}`);
+  }
+  const flatIdx = reshape(indices, [n * c, hin * win]);
+  const zeros = full([n * c, size[0] * size[1]], 0, { dtype: xb.dtype });
+  // scatterAdd checks that every index lies inside the output plane.
+  const out = scatterAdd(zeros, 1, flatIdx, reshape(xb, [n * c, hin * win])); // (N·C, Hout·Wout)
+  const shaped = reshape(out, [n, c, size[0], size[1]]);
+  return unbatched ? reshape(shaped, shaped.shape.slice(1)) : shaped;
 }
 
 /**

@@ -60,3 +60,40 @@ export function fold(cols: TypedArray, d: UnfoldDesc, out: TypedArray): void {
     }
   }
 }
+
+/**
+ * For every `(plane, oh, ow)`: the flat index `h·w + w` in its plane of the window's maximum, scanning the
+ * taps inside the image in row-major order and keeping the first maximum (a NaN always wins), exactly
+ * like PyTorch's CPU `max_pool2d`. `d.n` counts planes (batch × channels); `d.c` is 1.
+ */
+export function maxPoolIndices(x: TypedArray, d: UnfoldDesc, out: Int32Array): void {
+  const { n, h, w, kh, kw, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW } = d;
+  let o = 0;
+  for (let plane = 0; plane < n; plane++) {
+    const base = plane * h * w;
+    for (let oh = 0; oh < outH; oh++) {
+      let h0 = oh * strideH - padH;
+      const h1 = Math.min(h0 + (kh - 1) * dilationH + 1, h);
+      while (h0 < 0) h0 += dilationH;
+      for (let ow = 0; ow < outW; ow++, o++) {
+        let w0 = ow * strideW - padW;
+        const w1 = Math.min(w0 + (kw - 1) * dilationW + 1, w);
+        while (w0 < 0) w0 += dilationW;
+        // A window with no tap inside the image cannot occur for valid geometry; clamp to stay in bounds.
+        let best = Math.min(h0, h - 1) * w + Math.min(w0, w - 1);
+        let max = Number.NEGATIVE_INFINITY;
+        for (let ih = h0; ih < h1; ih += dilationH) {
+          const row = base + ih * w;
+          for (let iw = w0; iw < w1; iw += dilationW) {
+            const v = x[row + iw];
+            if (v > max || v !== v) {
+              max = v;
+              best = ih * w + iw;
+            }
+          }
+        }
+        out[o] = best;
+      }
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import { allocArray } from '../../dtype';
 import type { Backend } from '../backend';
-import { fold, unfold } from './conv';
+import { fold, maxPoolIndices, unfold } from './conv';
 import { copy } from './copy';
 import { binary, cast, unary, where } from './elementwise';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
@@ -25,4 +25,5 @@ export const jsBackend: Backend = {
   scatterAdd,
   unfold,
   fold,
+  maxPoolIndices,
 };
