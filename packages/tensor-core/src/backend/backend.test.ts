@@ -211,4 +211,64 @@ describe.each(backends.map((b) => [b.name, b] as const))('backend %s', (_name, b
       atol: 0,
     });
   });
+
+  it('maxPoolIndices picks the first maximum among the taps inside the image, NaN winning', () => {
+    const geoms: [number, number, number, number, number][] = [
+      // k, stride, pad, dilation, outSize (PyTorch's, with ceil mode where it adds a window over the edge)
+      [2, 2, 0, 1, 4],
+      [3, 2, 1, 1, 4],
+      [2, 1, 1, 2, 7],
+      [3, 3, 1, 2, 3],
+    ];
+    const h = 7;
+    const w = 7;
+    const planes = 3;
+    // Few distinct values so that ties are common, plus one NaN.
+    const x = Float32Array.from({ length: planes * h * w }, (_, i) => ((i * 37) % 5) - 2);
+    x[60] = Number.NaN;
+    for (const [k, s, p, d, out] of geoms) {
+      const got = new Int32Array(planes * out * out);
+      be.maxPoolIndices(
+        x,
+        {
+          n: planes,
+          c: 1,
+          h,
+          w,
+          kh: k,
+          kw: k,
+          strideH: s,
+          strideW: s,
+          padH: p,
+          padW: p,
+          dilationH: d,
+          dilationW: d,
+          outH: out,
+          outW: out,
+          padValue: Number.NEGATIVE_INFINITY,
+        },
+        got,
+      );
+      const want: number[] = [];
+      for (let pl = 0; pl < planes; pl++)
+        for (let oh = 0; oh < out; oh++)
+          for (let ow = 0; ow < out; ow++) {
+            let best = -1;
+            let max = Number.NEGATIVE_INFINITY;
+            for (let i = 0; i < k; i++)
+              for (let j = 0; j < k; j++) {
+                const ih = oh * s - p + i * d;
+                const iw = ow * s - p + j * d;
+                if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                const v = x[pl * h * w + ih * w + iw];
+                if (best < 0 || v > max || Number.isNaN(v)) {
+                  best = ih * w + iw;
+                  max = v;
+                }
+              }
+            want.push(best);
+          }
+      expect(Array.from(got)).toEqual(want);
+    }
+  });
 });
