@@ -86,10 +86,11 @@ describe("gemm with Strassen's algorithm", () => {
       [300, 257, 263],
     ] as const) {
       const { c, ref } = run(m, n, k, false, false, false, m + n + k);
-      // Entries are sums of k products of unit normals, so |C| ~ √k ≈ 16; float32 Strassen errors are ~1e-5.
+      // |C| reaches ~4√k ≈ 65. Accumulating in float64, the classical product is off by about one float32
+      // rounding of C (~4e-6 here); Strassen's block sums add a few times that (measured ≤ 1e-5).
       let worst = 0;
       for (let i = 0; i < c.length; i++) worst = Math.max(worst, Math.abs(c[i] - ref[i]));
-      expect(worst).toBeLessThan(2e-3);
+      expect(worst).toBeLessThan(5e-5);
       expect(worst).toBeGreaterThan(0); // float32 arithmetic really ran
     }
   });
