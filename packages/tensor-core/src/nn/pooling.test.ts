@@ -60,7 +60,7 @@ describe('MaxPool2d with returnIndices, and MaxUnpool2d', () => {
       ],
     ]);
     expect(pool.toString()).toBe(
-      'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=false, return_indices=True)',
+      'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=false, return_indices=true)',
     );
     expect(new MaxUnpool2d(2).toString()).toBe('MaxUnpool2d(kernel_size=2, stride=2, padding=0)');
   });

@@ -63,7 +63,7 @@ export class MaxPool2d<R extends boolean = false> extends Module<[Tensor], R ext
   }
 
   override extraRepr(): string {
-    return `kernel_size=${fmt(this.kernelSize)}, stride=${fmt(this.stride)}, padding=${fmt(this.padding)}, dilation=${fmt(this.dilation)}, ceil_mode=${this.ceilMode}${this.returnIndices ? ', return_indices=True' : ''}`;
+    return `kernel_size=${fmt(this.kernelSize)}, stride=${fmt(this.stride)}, padding=${fmt(this.padding)}, dilation=${fmt(this.dilation)}, ceil_mode=${this.ceilMode}${this.returnIndices ? ', return_indices=true' : ''}`;
   }
 }
 
