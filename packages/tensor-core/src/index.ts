@@ -88,7 +88,20 @@ export {
 export { embedding, gather, indexAdd, indexSelect, oneHot, scatterAdd } from './ops/indexing';
 export { bmm, matmul, matmulT, mm } from './ops/linalg';
 export type { VarOptions } from './ops/reduce';
-export { argmax, argmin, logSoftmax, logsumexp, max, mean, min, softmax, std, sum, variance } from './ops/reduce';
+export {
+  argmax,
+  argmin,
+  cumsum,
+  logSoftmax,
+  logsumexp,
+  max,
+  mean,
+  min,
+  softmax,
+  std,
+  sum,
+  variance,
+} from './ops/reduce';
 export {
   broadcastTo,
   cat,

@@ -361,6 +361,10 @@ export class Tensor {
   logSoftmax(dim: number): Tensor {
     return R.logSoftmax(this, dim);
   }
+  /** Running sum along `dim`, like the `cumsum` function. */
+  cumsum(dim: number): Tensor {
+    return R.cumsum(this, dim);
+  }
 
   // --- linear algebra ---------------------------------------------------------------------------------
   /** Matrix product with NumPy semantics (1-d, 2-d, batched with broadcast batch dims). */

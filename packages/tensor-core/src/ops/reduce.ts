@@ -5,7 +5,7 @@ import { isFloating } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
 import { normDim, normDims } from '../shape';
 import type { Tensor } from '../tensor';
-import { add, cast, exp, log, mul, sub } from './elementwise';
+import { add, cast, clone, exp, log, mul, sub } from './elementwise';
 
 type Dims = number | readonly number[] | null | undefined;
 
@@ -133,4 +133,25 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normDim('logSoftmax', dim, x.ndim);
   const t = isFloating(x.dtype) ? x : cast(x, 'float32');
   return sub(t, logsumexp(t, d, true));
+}
+
+/**
+ * Running sum along `dim`: `y_j = Σ_{t ≤ j} x_t` (`torch.cumsum`). bool and int32 inputs sum in int32; the sums
+ * are accumulated in double precision whatever the dtype. The gradient is the running sum of the output's gradient
+ * taken from the far end.
+ *
+ * @param x - any shape; a 0-d tensor (one element along dim 0 or -1) is returned as a copy.
+ * @param dim - the dim to sum along; negative counts from the end.
+ * @returns x's shape.
+ *
+ * @example
+ * ```ts
+ * cumsum(tensor([[1, 2, 3], [4, 5, 6]]), 1) // [[1, 3, 6], [4, 9, 15]]
+ * ```
+ */
+export function cumsum(x: Tensor, dim: number): Tensor {
+  const d = normDim('cumsum', dim, Math.max(1, x.ndim));
+  const t = x.dtype === 'bool' ? cast(x, 'int32') : x;
+  if (x.ndim === 0) return clone(t);
+  return apply('cumsum', [t], { axis: d });
 }
