@@ -124,6 +124,7 @@ export {
   unflatten,
   unsqueeze,
 } from './ops/shape';
+export { sort, topk } from './ops/sort';
 export type { GeneratorState } from './random';
 export { defaultGenerator, Generator, manualSeed } from './random';
 export type { RawTensor, SafetensorsContents, SafetensorsDType } from './safetensors/format';

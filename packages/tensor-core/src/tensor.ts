@@ -10,6 +10,7 @@ import * as I from './ops/indexing';
 import * as L from './ops/linalg';
 import * as R from './ops/reduce';
 import * as S from './ops/shape';
+import * as O from './ops/sort';
 import type { Shape } from './shape';
 
 /** A tensor, or a plain number that broadcasts like a 0-d tensor of the other operand's dtype. */
@@ -364,6 +365,14 @@ export class Tensor {
   /** Running sum along `dim`, like the `cumsum` function. */
   cumsum(dim: number): Tensor {
     return R.cumsum(this, dim);
+  }
+  /** Stable sort along `dim`: `[values, indices]`, like the `sort` function. */
+  sort(dim = -1, descending = false): [Tensor, Tensor] {
+    return O.sort(this, dim, descending);
+  }
+  /** The `k` largest (or smallest) entries along `dim`: `[values, indices]`, like the `topk` function. */
+  topk(k: number, dim = -1, largest = true, sorted = true): [Tensor, Tensor] {
+    return O.topk(this, k, dim, largest, sorted);
   }
 
   // --- linear algebra ---------------------------------------------------------------------------------
