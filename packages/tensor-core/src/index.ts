@@ -85,7 +85,17 @@ export {
   tanh,
   where,
 } from './ops/elementwise';
-export { embedding, gather, indexAdd, indexSelect, oneHot, scatterAdd } from './ops/indexing';
+export {
+  embedding,
+  gather,
+  indexAdd,
+  indexSelect,
+  maskedFill,
+  oneHot,
+  scatterAdd,
+  tril,
+  triu,
+} from './ops/indexing';
 export { bmm, matmul, matmulT, mm } from './ops/linalg';
 export type { VarOptions } from './ops/reduce';
 export {

@@ -464,6 +464,18 @@ export class Tensor {
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
     return I.scatterAdd(this, dim, index, src);
   }
+  /** `value` where `mask` (bool, broadcastable) is true, this tensor elsewhere, like the `maskedFill` function. */
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor {
+    return I.maskedFill(this, mask, value);
+  }
+  /** Lower triangle of the last two dims, zeros above `diagonal`. */
+  tril(diagonal = 0): Tensor {
+    return I.tril(this, diagonal);
+  }
+  /** Upper triangle of the last two dims, zeros below `diagonal`. */
+  triu(diagonal = 0): Tensor {
+    return I.triu(this, diagonal);
+  }
 
   // --- in place (not recorded by autograd; bump the version counter) -----------------------------------
   /** In place `this += other` (optionally `alpha * other`). Use inside `noGrad` for tensors that require grad. */
