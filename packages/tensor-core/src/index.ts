@@ -96,7 +96,7 @@ export {
   tril,
   triu,
 } from './ops/indexing';
-export { bmm, matmul, matmulT, mm } from './ops/linalg';
+export { bmm, matmul, matmulT, mm, outer } from './ops/linalg';
 export type { VarOptions } from './ops/reduce';
 export {
   argmax,
@@ -107,6 +107,7 @@ export {
   max,
   mean,
   min,
+  norm,
   softmax,
   std,
   sum,

@@ -366,6 +366,10 @@ export class Tensor {
   cumsum(dim: number): Tensor {
     return R.cumsum(this, dim);
   }
+  /** Vector p-norm over `dim`, all dims if omitted, like the `norm` function. */
+  norm(p = 2, dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return R.norm(this, p, dim, keepdim);
+  }
   /** Stable sort along `dim`: `[values, indices]`, like the `sort` function. */
   sort(dim = -1, descending = false): [Tensor, Tensor] {
     return O.sort(this, dim, descending);
@@ -379,6 +383,10 @@ export class Tensor {
   /** Matrix product with NumPy semantics (1-d, 2-d, batched with broadcast batch dims). */
   matmul(other: Tensor): Tensor {
     return L.matmul(this, other);
+  }
+  /** Outer product with another vector: `(n)` and `(m)` → `(n, m)`. */
+  outer(other: Tensor): Tensor {
+    return L.outer(this, other);
   }
 
   // --- shape ------------------------------------------------------------------------------------------
