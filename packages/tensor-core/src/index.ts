@@ -85,10 +85,34 @@ export {
   tanh,
   where,
 } from './ops/elementwise';
-export { embedding, gather, indexAdd, indexSelect, oneHot, scatterAdd } from './ops/indexing';
-export { bmm, matmul, matmulT, mm } from './ops/linalg';
+export {
+  embedding,
+  gather,
+  indexAdd,
+  indexSelect,
+  maskedFill,
+  oneHot,
+  scatterAdd,
+  tril,
+  triu,
+} from './ops/indexing';
+export { bmm, matmul, matmulT, mm, outer } from './ops/linalg';
 export type { VarOptions } from './ops/reduce';
-export { argmax, argmin, logSoftmax, logsumexp, max, mean, min, softmax, std, sum, variance } from './ops/reduce';
+export {
+  argmax,
+  argmin,
+  cumsum,
+  logSoftmax,
+  logsumexp,
+  max,
+  mean,
+  min,
+  norm,
+  softmax,
+  std,
+  sum,
+  variance,
+} from './ops/reduce';
 export {
   broadcastTo,
   cat,
@@ -111,6 +135,7 @@ export {
   unflatten,
   unsqueeze,
 } from './ops/shape';
+export { sort, topk } from './ops/sort';
 export type { GeneratorState } from './random';
 export { defaultGenerator, Generator, manualSeed } from './random';
 export type { RawTensor, SafetensorsContents, SafetensorsDType } from './safetensors/format';

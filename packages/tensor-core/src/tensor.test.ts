@@ -193,3 +193,63 @@ describe('broadcasting corner cases', () => {
     expect(() => a.add(b)).toThrow(/cannot be broadcast/);
   });
 });
+
+describe('methods for masks, scans, sorting and norms', () => {
+  const x = tensor([
+    [3, -1, 2],
+    [0, 4, -4],
+  ]);
+
+  it('call the functions of the same name', () => {
+    const mask = tensor([true, false, true]);
+    expect(x.maskedFill(mask, 9).toArray()).toEqual([
+      [9, -1, 9],
+      [9, 4, 9],
+    ]);
+    expect(x.tril().toArray()).toEqual([
+      [3, 0, 0],
+      [0, 4, 0],
+    ]);
+    expect(x.triu(1).toArray()).toEqual([
+      [0, -1, 2],
+      [0, 0, -4],
+    ]);
+    expect(x.tril(-1).toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(x.cumsum(1).toArray()).toEqual([
+      [3, 2, 4],
+      [0, 4, 0],
+    ]);
+    const [v, i] = x.sort();
+    expect(v.toArray()).toEqual([
+      [-1, 2, 3],
+      [-4, 0, 4],
+    ]);
+    expect(i.toArray()).toEqual([
+      [1, 2, 0],
+      [2, 0, 1],
+    ]);
+    const [tv, ti] = x.topk(1, 0);
+    expect(tv.toArray()).toEqual([[3, 4, 2]]);
+    expect(ti.toArray()).toEqual([[0, 1, 0]]);
+    expect(x.norm().item()).toBeCloseTo(Math.sqrt(46), 5);
+    expect(x.norm(1, 1).toArray()).toEqual([6, 8]);
+    expect(x.norm(Infinity, 0, true).toArray()).toEqual([[3, 4, 4]]);
+    expect(
+      tensor([1, 2])
+        .outer(tensor([3, 4, 5]))
+        .toArray(),
+    ).toEqual([
+      [3, 4, 5],
+      [6, 8, 10],
+    ]);
+  });
+
+  it('norm has gradient 0, not NaN, at the origin, as PyTorch', () => {
+    const z = zeros([3], { requiresGrad: true });
+    z.norm().backward();
+    expect(z.grad?.toArray()).toEqual([0, 0, 0]);
+  });
+});

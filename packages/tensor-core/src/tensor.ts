@@ -10,6 +10,7 @@ import * as I from './ops/indexing';
 import * as L from './ops/linalg';
 import * as R from './ops/reduce';
 import * as S from './ops/shape';
+import * as O from './ops/sort';
 import type { Shape } from './shape';
 
 /** A tensor, or a plain number that broadcasts like a 0-d tensor of the other operand's dtype. */
@@ -361,11 +362,31 @@ export class Tensor {
   logSoftmax(dim: number): Tensor {
     return R.logSoftmax(this, dim);
   }
+  /** Running sum along `dim`, like the `cumsum` function. */
+  cumsum(dim: number): Tensor {
+    return R.cumsum(this, dim);
+  }
+  /** Vector p-norm over `dim`, all dims if omitted, like the `norm` function. */
+  norm(p = 2, dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return R.norm(this, p, dim, keepdim);
+  }
+  /** Stable sort along `dim`: `[values, indices]`, like the `sort` function. */
+  sort(dim = -1, descending = false): [Tensor, Tensor] {
+    return O.sort(this, dim, descending);
+  }
+  /** The `k` largest (or smallest) entries along `dim`: `[values, indices]`, like the `topk` function. */
+  topk(k: number, dim = -1, largest = true, sorted = true): [Tensor, Tensor] {
+    return O.topk(this, k, dim, largest, sorted);
+  }
 
   // --- linear algebra ---------------------------------------------------------------------------------
   /** Matrix product with NumPy semantics (1-d, 2-d, batched with broadcast batch dims). */
   matmul(other: Tensor): Tensor {
     return L.matmul(this, other);
+  }
+  /** Outer product with another vector: `(n)` and `(m)` → `(n, m)`. */
+  outer(other: Tensor): Tensor {
+    return L.outer(this, other);
   }
 
   // --- shape ------------------------------------------------------------------------------------------
@@ -450,6 +471,18 @@ export class Tensor {
   /** A copy with `src` scatter-added at `index` along `dim`. */
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
     return I.scatterAdd(this, dim, index, src);
+  }
+  /** `value` where `mask` (bool, broadcastable) is true, this tensor elsewhere, like the `maskedFill` function. */
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor {
+    return I.maskedFill(this, mask, value);
+  }
+  /** Lower triangle of the last two dims, zeros above `diagonal`. */
+  tril(diagonal = 0): Tensor {
+    return I.tril(this, diagonal);
+  }
+  /** Upper triangle of the last two dims, zeros below `diagonal`. */
+  triu(diagonal = 0): Tensor {
+    return I.triu(this, diagonal);
   }
 
   // --- in place (not recorded by autograd; bump the version counter) -----------------------------------

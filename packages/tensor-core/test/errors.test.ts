@@ -8,6 +8,7 @@ import {
   arange,
   argmax,
   cat,
+  cumsum,
   embedding,
   eq,
   expand,
@@ -18,14 +19,18 @@ import {
   grad,
   indexAdd,
   indexSelect,
+  maskedFill,
   matmul,
   matmulT,
   maximum,
   mul,
   narrow,
+  nn,
   noGrad,
+  norm,
   oneHot,
   ones,
+  outer,
   permute,
   randn,
   repeat,
@@ -33,13 +38,17 @@ import {
   scatterAdd,
   select,
   softmax,
+  sort,
   squeeze,
   stack,
   sum,
   type Tensor,
   TensorError,
   tensor,
+  topk,
   transpose,
+  tril,
+  triu,
   unsqueeze,
   where,
   zeros,
@@ -171,6 +180,81 @@ describe('index values', () => {
   });
 });
 
+describe('masks, scans, sorting and norms', () => {
+  const x = zeros([2, 3]);
+  const F = nn.functional;
+
+  it('topk names k, the dim, its size and the shape', () => {
+    expect(rejects('topk', () => topk(x, 5))).toBe('topk: k = 5 is larger than dim 1 of size 3 in (2,3)');
+    expect(rejects('topk', () => topk(x, 3, 0))).toBe('topk: k = 3 is larger than dim 0 of size 2 in (2,3)');
+    expect(rejects('topk', () => topk(x, -1))).toBe('topk: k must be a non-negative integer, got -1');
+    expect(rejects('topk', () => topk(x, 1.5))).toContain('k must be a non-negative integer, got 1.5');
+    expect(rejects('topk', () => topk(x, 1, 2))).toBe(
+      'topk: dim 2 is out of range for a tensor of rank 2 (expected -2..1)',
+    );
+    expect(rejects('topk', () => topk(tensor(1), 2))).toContain('k = 2 is larger than dim 0 of size 1 in ()');
+  });
+
+  it('sort and cumsum reject dims out of range, a 0-d tensor counting as one dim', () => {
+    expect(rejects('sort', () => sort(x, -3))).toBe(
+      'sort: dim -3 is out of range for a tensor of rank 2 (expected -2..1)',
+    );
+    expect(rejects('sort', () => sort(tensor(1), 1))).toContain('dim 1 is out of range for a tensor of rank 1');
+    expect(rejects('cumsum', () => cumsum(x, 2))).toContain('dim 2 is out of range for a tensor of rank 2');
+    expect(rejects('cumsum', () => cumsum(tensor(1), -2))).toContain('dim -2 is out of range');
+  });
+
+  it('maskedFill needs a bool mask that broadcasts, and a value the dtype can hold', () => {
+    expect(rejects('maskedFill', () => maskedFill(x, ones([3]), 0))).toBe(
+      'maskedFill: mask must be a bool tensor, got a float32 tensor of shape (3)',
+    );
+    expect(rejects('maskedFill', () => maskedFill(x, ones([2], { dtype: 'bool' }), 0))).toContain(
+      'shapes (2) and (2,3) cannot be broadcast',
+    );
+    expect(rejects('maskedFill', () => maskedFill(x, ones([3], { dtype: 'bool' }), ones([1])))).toBe(
+      'maskedFill: value must be a number or a 0-d tensor, got a tensor of shape (1)',
+    );
+    const ints = zeros([3], { dtype: 'int32' });
+    expect(rejects('maskedFill', () => maskedFill(ints, ones([3], { dtype: 'bool' }), -Infinity))).toBe(
+      "maskedFill: the input's dtype int32 cannot hold the value -Infinity",
+    );
+  });
+
+  it('tril and triu need matrices and an integer diagonal', () => {
+    expect(rejects('tril', () => tril(zeros([3])))).toBe(
+      'tril: input must have at least 2 dims (..., rows, cols), got shape (3)',
+    );
+    expect(rejects('triu', () => triu(tensor(1)))).toContain('at least 2 dims (..., rows, cols), got shape ()');
+    expect(rejects('triu', () => triu(x, 0.5))).toBe('triu: diagonal must be an integer, got 0.5');
+  });
+
+  it('norm and normalize name the unsupported order; the Infinity norm has no empty reduction', () => {
+    for (const p of [0, -1, Number.NaN, Number.NEGATIVE_INFINITY]) {
+      expect(rejects('norm', () => norm(x, p))).toBe(
+        `norm: p = ${p} is not supported: expected a number > 0, or Infinity`,
+      );
+      expect(rejects('normalize', () => F.normalize(x, p))).toContain(`p = ${p} is not supported`);
+    }
+    expect(rejects('norm', () => norm(zeros([0, 3]), Infinity, 0))).toBe(
+      'norm: cannot take the Infinity norm over dim 0 of size 0 in (0,3): max has no identity',
+    );
+    expect(rejects('norm', () => norm(x, 2, [1, -1]))).toContain('appears more than once');
+    expect(rejects('normalize', () => F.normalize(zeros([3])))).toContain(
+      'dim 1 is out of range for a tensor of rank 1',
+    );
+  });
+
+  it('outer takes vectors; cosineSimilarity names both shapes and checks dim in the broadcast shape', () => {
+    expect(rejects('outer', () => outer(x, zeros([3])))).toBe('outer: expected two 1-d vectors, got (2,3) and (3)');
+    expect(rejects('cosineSimilarity', () => F.cosineSimilarity(x, zeros([4])))).toContain(
+      'shapes (2,3) and (4) cannot be broadcast',
+    );
+    expect(rejects('cosineSimilarity', () => F.cosineSimilarity(zeros([3]), zeros([3])))).toContain(
+      'dim 1 is out of range for a tensor of rank 1',
+    );
+  });
+});
+
 describe('autograd misuse', () => {
   it('in-place ops on a leaf that requires grad need noGrad', () => {
     const w = ones([3], { requiresGrad: true });
@@ -282,6 +366,10 @@ describe('huge shapes', () => {
     expect(rejects('add', () => add(col, row))).toContain('more than the limit');
     expect(rejects('eq', () => eq(col, row))).toContain('more than the limit');
     expect(rejects('where', () => where(col.bool(), row, 1))).toContain('more than the limit');
+    expect(rejects('maskedFill', () => maskedFill(col, row.bool(), 1))).toContain('more than the limit');
+    expect(rejects('cosineSimilarity', () => nn.functional.cosineSimilarity(col, row))).toContain(
+      'more than the limit',
+    );
     expect(rejects('repeat', () => repeat(row, [1e5, 1]))).toContain('shape (100000,100000) has 10000000000 elements');
     expect(rejects('indexSelect', () => indexSelect(row, 0, zeros([1e5], { dtype: 'int32' })))).toContain(
       'more than the limit',

@@ -16,6 +16,7 @@ import {
   clamp,
   clone,
   cos,
+  cumsum,
   div,
   elu,
   embedding,
@@ -34,6 +35,7 @@ import {
   log1p,
   logSoftmax,
   logsumexp,
+  maskedFill,
   matmul,
   matmulT,
   max,
@@ -45,6 +47,9 @@ import {
   mul,
   narrow,
   neg,
+  nn,
+  norm,
+  outer,
   pad,
   permute,
   pow,
@@ -62,6 +67,7 @@ import {
   slice,
   softmax,
   softplus,
+  sort,
   split,
   sqrt,
   square,
@@ -74,7 +80,10 @@ import {
   t,
   tanh,
   tensor,
+  topk,
   transpose,
+  tril,
+  triu,
   unflatten,
   unsqueeze,
   variance,
@@ -332,4 +341,43 @@ group('convolution and pooling', {
     fn: (x) => C.fold(x, [4, 5], [2, 3], { padding: 1, stride: [2, 1], dilation: [1, 2] }),
     inputs: [r(1, 12, 9)],
   },
+});
+
+const mask34 = tensor(
+  [
+    [true, false, false, true],
+    [false, false, true, false],
+    [true, true, false, false],
+  ],
+  { dtype: 'bool' },
+);
+/** Distinct magnitudes with mixed signs: no ties in |x| for the Infinity norm, and no entry near 0. */
+const distinctAbs = (...shape: number[]) => {
+  const x = distinct(...shape).add(10);
+  return x.mul(r(...shape).sign());
+};
+
+group('masks, scans, sorting and norms', {
+  maskedFill: { fn: (x) => maskedFill(x, mask34, -1.5), inputs: [r(3, 4)] },
+  maskedFillTensorValue: { fn: (x, v) => maskedFill(x, mask34.select(0, 1), v), inputs: [r(2, 3, 4), r()] },
+  tril: { fn: (x) => tril(x, -1), inputs: [r(2, 3, 4)] },
+  triu: { fn: (x) => triu(x, 1), inputs: [r(3, 5)] },
+  cumsum: { fn: (x) => cumsum(x, 1), inputs: [r(2, 4, 3)] },
+  cumsumLast: { fn: (x) => cumsum(x, -1), inputs: [r(3, 5)] },
+  // Distinct values: the order does not change within a finite-difference step.
+  sort: { fn: (x) => sort(x, 1)[0], inputs: [distinct(3, 5)] },
+  sortDescendingDim0: { fn: (x) => sort(x, 0, true)[0], inputs: [distinct(4, 3)] },
+  topk: { fn: (x) => topk(x, 2)[0], inputs: [distinct(3, 5)] },
+  topkSmallestDim0: { fn: (x) => topk(x, 3, 0, false)[0], inputs: [distinct(5, 2)] },
+  norm: { fn: (x) => norm(x), inputs: [r(3, 4)] },
+  normDim: { fn: (x) => norm(x, 2, 1), inputs: [r(3, 4)] },
+  normP1: { fn: (x) => norm(x, 1, -1, true), inputs: [away(3, 4)] },
+  normInf: { fn: (x) => norm(x, Infinity, [0, 2]), inputs: [distinctAbs(2, 3, 2)] },
+  normP3: { fn: (x) => norm(x, 3, 0), inputs: [away(3, 4)] },
+  normP1_5: { fn: (x) => norm(x, 1.5, 1), inputs: [away(3, 4)] },
+  normP0_5: { fn: (x) => norm(x, 0.5, 1), inputs: [away(2, 4)] },
+  outer: { fn: outer, inputs: [r(3), r(4)] },
+  cosineSimilarity: { fn: (a, b) => nn.functional.cosineSimilarity(a, b, -1), inputs: [r(2, 1, 4), r(3, 4)] },
+  normalize: { fn: (x) => nn.functional.normalize(x), inputs: [r(3, 4)] },
+  normalizeP1Dim0: { fn: (x) => nn.functional.normalize(x, 1, 0), inputs: [away(3, 4)] },
 });

@@ -18,6 +18,7 @@ import {
   clamp,
   clone,
   cos,
+  cumsum,
   div,
   elu,
   embedding,
@@ -47,6 +48,7 @@ import {
   logSoftmax,
   logsumexp,
   lt,
+  maskedFill,
   matmul,
   matmulT,
   max,
@@ -59,7 +61,10 @@ import {
   narrow,
   ne,
   neg,
+  nn,
+  norm,
   oneHot,
+  outer,
   pad,
   permute,
   pow,
@@ -77,6 +82,7 @@ import {
   slice,
   softmax,
   softplus,
+  sort,
   split,
   sqrt,
   square,
@@ -88,7 +94,10 @@ import {
   Tensor,
   t,
   tanh,
+  topk,
   transpose,
+  tril,
+  triu,
   unflatten,
   unsqueeze,
   variance,
@@ -100,6 +109,7 @@ import * as indexing from '../src/ops/indexing';
 import * as linalg from '../src/ops/linalg';
 import * as reduce from '../src/ops/reduce';
 import * as shape from '../src/ops/shape';
+import * as sorting from '../src/ops/sort';
 import { type FixtureArgs, type FixtureCase, loadFixtures } from './load-fixtures';
 
 type Op = (inputs: Tensor[], args: FixtureArgs) => Tensor | Tensor[];
@@ -217,6 +227,16 @@ const OPS: Record<string, Op> = {
   avgPool2d: ([x], a) => conv.avgPool2d(x, a.kernelSize, a),
   unfold: ([x], a) => conv.unfold(x, a.kernelSize, a),
   fold: ([x], a) => conv.fold(x, a.outputSize, a.kernelSize, a),
+  maskedFill: ([x, m, v], a) => maskedFill(x, m, v ?? num(a.value)),
+  tril: ([x], a) => tril(x, a.diagonal),
+  triu: ([x], a) => triu(x, a.diagonal),
+  cumsum: ([x], a) => cumsum(x, a.dim),
+  sort: ([x], a) => sort(x, a.dim, a.descending),
+  topk: ([x], a) => topk(x, a.k, a.dim, a.largest),
+  norm: ([x], a) => norm(x, num(a.p), a.dim, a.keepdim),
+  outer: ([x, y]) => outer(x, y),
+  cosineSimilarity: ([x, y], a) => nn.functional.cosineSimilarity(x, y, a.dim, a.eps),
+  normalize: ([x], a) => nn.functional.normalize(x, num(a.p), a.dim, a.eps),
 };
 
 /** Tolerances by dtype: float64 results differ from PyTorch's only by summation order. */
@@ -296,7 +316,7 @@ describe('fixture coverage', () => {
       'inPlaceClamp',
       'shapeArg',
     ]);
-    const modules = { elementwise, reduce, linalg, shape, indexing, conv };
+    const modules = { elementwise, reduce, linalg, shape, indexing, conv, sorting };
     const missing: string[] = [];
     for (const [mod, exports] of Object.entries(modules)) {
       for (const [name, value] of Object.entries(exports)) {

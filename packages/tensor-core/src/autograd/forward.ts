@@ -171,6 +171,12 @@ export const forward: Forward = {
   sum: reduceFwd('sum'),
   max: reduceFwd('max'),
   min: reduceFwd('min'),
+  cumsum([x], { axis }) {
+    const out = empty(x.shape, x.dtype);
+    const [outer, inner] = outerInner(x.shape, axis);
+    getBackend().cumsum(x.data, outer, x.shape[axis], inner, out.data);
+    return out;
+  },
   matmul([a, b], { transA, transB }) {
     const ra = a.shape.length;
     const rb = b.shape.length;

@@ -39,6 +39,11 @@ export interface PrimitiveParams {
   sum: { axes: number[]; keepdim: boolean };
   max: { axes: number[]; keepdim: boolean };
   min: { axes: number[]; keepdim: boolean };
+  /**
+   * Running sum along `axis` (torch.cumsum). A primitive rather than a composition: as a product with a
+   * triangular matrix of ones it would cost O(n²) per lane where the scan costs O(n).
+   */
+  cumsum: { axis: number };
   /** Batched `op(A)·op(B)` with broadcast batch dims; both inputs have rank ≥ 2. */
   matmul: { transA: boolean; transB: boolean };
   // Movement.

@@ -146,6 +146,12 @@ export const rules: { [P in Primitive]: Rule<P> } = {
   },
   max: extremumRule,
   min: extremumRule,
+  // y_j = Σ_{t≤j} x_t, so dx_t = Σ_{j≥t} dy_j: a running sum from the far end, flip(cumsum(flip(dy)))
+  cumsum: (g, n) => {
+    const axes = [n.params.axis];
+    const reversed = apply('flip', [g], { axes });
+    return [apply('flip', [apply('cumsum', [reversed], n.params)], { axes })];
+  },
   // C = op(A)·op(B): d op(A) = G·op(B)ᵀ, d op(B) = op(A)ᵀ·G; flags fold the transposes in, no copies.
   matmul: (g, n) => {
     const { transA, transB } = n.params;

@@ -271,4 +271,80 @@ describe.each(backends.map((b) => [b.name, b] as const))('backend %s', (_name, b
       expect(Array.from(got)).toEqual(want);
     }
   });
+  it('cumsum matches running sums along the middle axis of (outer, n, inner), empty axes included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.boolean(),
+        (outer, n, inner, f64) => {
+          const x = randArray(outer * n * inner, outer * 31 + n * 7 + inner, f64);
+          const out = be.alloc(f64 ? 'float64' : 'float32', x.length);
+          be.cumsum(x, outer, n, inner, out);
+          const ref = new Float64Array(x.length);
+          for (let o = 0; o < outer; o++)
+            for (let i = 0; i < inner; i++) {
+              let s = 0;
+              for (let j = 0; j < n; j++) {
+                s += x[(o * n + j) * inner + i];
+                ref[(o * n + j) * inner + i] = s;
+              }
+            }
+          expect(out).toBeAllclose(ref, { rtol: f64 ? 1e-14 : 1e-6, atol: f64 ? 1e-14 : 1e-6 });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('cumsum accumulates float32 in double precision, like PyTorch on the CPU', () => {
+    // In float32 arithmetic 1e8 + 1 rounds to 1e8 and the last sum would be 0; PyTorch gives 1.
+    const out = new Float32Array(3);
+    be.cumsum(new Float32Array([1e8, 1, -1e8]), 1, 3, 1, out);
+    expect(Array.from(out)).toEqual([1e8, 1e8, 1]);
+    const ints = new Int32Array(4);
+    be.cumsum(new Int32Array([3, -1, 4, -1]), 1, 4, 1, ints);
+    expect(Array.from(ints)).toEqual([3, 2, 6, 5]);
+  });
+
+  it('argsort is a stable sort with NaN above every number, keeping the first k positions', () => {
+    // Reference: insertion sort (stable by construction) with "a before b" = a < b, NaN largest.
+    const before = (a: number, b: number, desc: boolean) => {
+      if (Number.isNaN(a) || Number.isNaN(b)) return desc ? !Number.isNaN(b) : !Number.isNaN(a);
+      return desc ? a > b : a < b;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.boolean(),
+        fc.nat(),
+        fc.nat(),
+        (outer, n, inner, desc, kSeed, seed) => {
+          const k = n === 0 ? 0 : kSeed % (n + 1);
+          // Few distinct values so ties are common, -0 next to 0, and some NaN.
+          const pool = [-1, 0, -0, 2, 2.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+          const x = Float32Array.from({ length: outer * n * inner }, (_, i) => pool[(i * 7 + seed) % pool.length]);
+          const got = new Int32Array(outer * k * inner);
+          be.argsort(x, outer, n, inner, desc, k, got);
+          const want = new Int32Array(outer * k * inner);
+          for (let o = 0; o < outer; o++)
+            for (let i = 0; i < inner; i++) {
+              const order: number[] = [];
+              for (let j = 0; j < n; j++) {
+                const v = x[(o * n + j) * inner + i];
+                let at = order.length;
+                while (at > 0 && before(v, x[(o * n + order[at - 1]) * inner + i], desc)) at--;
+                order.splice(at, 0, j);
+              }
+              for (let j = 0; j < k; j++) want[(o * k + j) * inner + i] = order[j];
+            }
+          expect(Array.from(got)).toEqual(Array.from(want));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
 });

@@ -51,6 +51,26 @@ export interface Backend {
   reduce(op: ReduceOp, x: TypedArray, outer: number, r: number, inner: number, out: TypedArray): void;
   /** Index of the max/min along the middle axis of `(outer, r, inner)`; the first one on ties. */
   argReduce(op: 'argmax' | 'argmin', x: TypedArray, outer: number, r: number, inner: number, out: Int32Array): void;
+  /**
+   * Running sums along the middle axis of `x` viewed as `(outer, n, inner)`: `out[o, j, i] = Σ_{t ≤ j} x[o, t, i]`,
+   * accumulated in double precision whatever the dtype (as PyTorch does on the CPU). `out` has x's layout.
+   */
+  cumsum(x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
+  /**
+   * Positions of the first `k` entries of a stable sort along the middle axis of `x` viewed as `(outer, n, inner)`:
+   * `out[o, j, i]` (`out` is `(outer, k, inner)`) is the index along the axis of the j-th smallest entry (largest with
+   * `descending`). Equal entries keep their order and NaN sorts above every number (so first when descending), as
+   * `torch.sort(stable=True)` does; `k = n` is a full argsort, `k < n` what topk needs.
+   */
+  argsort(
+    x: TypedArray,
+    outer: number,
+    n: number,
+    inner: number,
+    descending: boolean,
+    k: number,
+    out: Int32Array,
+  ): void;
   /** Batched `C = op(A) · op(B)`; see {@link MatmulDesc}. */
   matmul(a: TypedArray, b: TypedArray, out: TypedArray, desc: MatmulDesc): void;
   /** `dst[dstOffset + idx·dstStrides] (+)= src[srcOffset + idx·srcStrides]` for every idx in `shape`. */

@@ -209,3 +209,30 @@ describe('re-exports', () => {
     expect(F.embedding).toBe(core.embedding);
   });
 });
+
+describe('cosineSimilarity and normalize', () => {
+  it('give 1 for parallel vectors, 0 for orthogonal ones, and broadcast', () => {
+    const a = tensor([
+      [1, 0],
+      [2, 2],
+    ]);
+    expect(F.cosineSimilarity(a, tensor([[0, 3]]))).toBeAllclose([0, Math.SQRT1_2]);
+    expect(F.cosineSimilarity(a, a.mul(5))).toBeAllclose([1, 1]);
+    expect(F.cosineSimilarity(randn([4, 1, 3]), randn([5, 3]), -1).shape).toEqual([4, 5]);
+  });
+
+  it('normalize makes every slice along dim a unit vector and leaves zeros alone', () => {
+    const y = F.normalize(
+      tensor([
+        [3, 4],
+        [0, 0],
+      ]),
+    );
+    expect(y).toBeAllclose([
+      [0.6, 0.8],
+      [0, 0],
+    ]);
+    const z = F.normalize(randn([3, 4, 2]), 1, 1);
+    expect(z.abs().sum(1)).toBeAllclose(ones([3, 2]), { atol: 1e-6 });
+  });
+});

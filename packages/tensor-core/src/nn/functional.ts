@@ -15,8 +15,12 @@ import { noGrad } from '../autograd/mode';
 import { isFloating } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
 import { bernoulli } from '../ops/creation';
+import { clamp, div, promotePair } from '../ops/elementwise';
 import { matmul, matmulT } from '../ops/linalg';
+import { norm } from '../ops/reduce';
+import { expand } from '../ops/shape';
 import type { Generator } from '../random';
+import { broadcastShapes, checkAllocation, normDim } from '../shape';
 import { Tensor } from '../tensor';
 
 export type {
@@ -282,4 +286,67 @@ export function batchNorm(
   if (weight != null) y = y.mul(weight.reshape(perChannel));
   if (bias != null) y = y.add(bias.reshape(perChannel));
   return y;
+}
+
+/**
+ * Cosine similarity along `dim`, like `F.cosine_similarity`:
+ * `x1·x2 / (max(‖x1‖, eps) · max(‖x2‖, eps))`, computed as PyTorch does, as the dot product of `x1 / max(‖x1‖, eps)`
+ * and `x2 / max(‖x2‖, eps)`, which keeps the result within [-1, 1].
+ *
+ * The gradient matches PyTorch's also where a norm is below `eps`: there PyTorch floors the norm in place without
+ * recording it, so the floored norm's gradient is `x / max(‖x‖, eps)`. Here the floor is written as
+ * `√(Σx² + c)` with the constant (untracked) `c = max(Σx², eps²) - Σx²`, which has that value and that gradient.
+ *
+ * Shapes: `x1` and `x2` broadcast to a common shape `(*, D, *)` with `D` at `dim` → that shape without `dim`.
+ *
+ * @param x1 - first input.
+ * @param x2 - second input, broadcastable with x1.
+ * @param dim - the dim holding the vectors (default 1), counted in the broadcast shape.
+ * @param eps - smallest norm divided by (default 1e-8).
+ *
+ * @example
+ * ```ts
+ * cosineSimilarity(tensor([[1, 0], [1, 1]]), tensor([[0, 1], [2, 2]])) // [0, 1]
+ * ```
+ */
+export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): Tensor {
+  checkTensor('cosineSimilarity', x1, 'x1');
+  checkTensor('cosineSimilarity', x2, 'x2');
+  const shape = broadcastShapes('cosineSimilarity', x1.shape, x2.shape);
+  checkAllocation('cosineSimilarity', shape);
+  const d = normDim('cosineSimilarity', dim, shape.length);
+  const [a, b] = promotePair('cosineSimilarity', x1, x2, 'float32').map((t) => expand(t, shape));
+  const flooredNorm = (x: Tensor): Tensor => {
+    const sq = x.mul(x).sum(d, true); // (*, 1, *): Σx² along dim
+    const c = sq.detach().clamp(eps * eps); // max(Σx², eps²), a constant
+    return sq.add(c.sub(sq.detach())).sqrt(); // √(Σx² + c - Σx²) = max(‖x‖, eps)
+  };
+  const products = a.div(flooredNorm(a)).mul(b.div(flooredNorm(b))); // (*, D, *)
+  return products.sum(d); // (*, *)
+}
+
+/**
+ * Divides `x` by its p-norm along `dim`, like `F.normalize`: `x / max(‖x‖_p, eps)`, so every slice along `dim`
+ * has norm 1 (a slice of zeros stays zeros). See {@link norm} for the supported `p`.
+ *
+ * Shapes: any → the same.
+ *
+ * @param x - input.
+ * @param p - the norm's order (default 2).
+ * @param dim - the dim holding the vectors (default 1).
+ * @param eps - smallest norm divided by (default 1e-12).
+ *
+ * @example
+ * ```ts
+ * normalize(tensor([[3, 4], [0, 0]])) // [[0.6, 0.8], [0, 0]]
+ * ```
+ */
+export function normalize(x: Tensor, p = 2, dim = 1, eps = 1e-12): Tensor {
+  checkTensor('normalize', x, 'input');
+  if (typeof p !== 'number' || !(p > 0)) {
+    throw new TensorError('normalize', `p = ${p} is not supported: expected a number > 0, or Infinity`);
+  }
+  const d = normDim('normalize', dim, x.ndim);
+  const denom = clamp(norm(x, p, d, true), eps); // (*, 1, *): max(‖x‖_p, eps), broadcast back over dim
+  return div(x, denom);
 }

@@ -1,9 +1,11 @@
 import { apply } from '../autograd/engine';
 import { empty } from '../autograd/forward';
+import { isFloating } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
-import { checkAllocation, normDim } from '../shape';
+import { broadcastShapes, checkAllocation, normDim } from '../shape';
 import { Tensor } from '../tensor';
-import { promotePair } from './elementwise';
+import { arange } from './creation';
+import { cast, ge, le, promotePair, scalarTensor, sub, where } from './elementwise';
 
 /** Checks an index tensor: int32, and every value in `[0, n)` (negative values count from the end and are rewritten). */
 function checkIndex(op: string, index: Tensor, n: number, what: string): Tensor {
@@ -141,4 +143,93 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx?: number |
     rows = rows.mul(m).add(rows.detach().mul(m.neg().add(1)));
   }
   return apply('reshape', [rows], { shape: [...indices.shape, weight.shape[1]] });
+}
+
+/**
+ * `x` with `value` wherever `mask` is true, like `torch.masked_fill`: `where(mask, value, x)` in x's dtype.
+ * `mask` broadcasts with `x` (the result has their broadcast shape, as in PyTorch). The gradient is zero at the
+ * filled positions; a tensor `value` receives the sum of the gradient there.
+ *
+ * @param x - any shape.
+ * @param mask - bool, broadcastable with x.
+ * @param value - a number (`-Infinity` for attention masks; a finite one for int32 and bool tensors) or a 0-d tensor.
+ * @returns the broadcast shape of x and mask, x's dtype.
+ *
+ * @example
+ * ```ts
+ * const scores = randn([4, 4]); // (T, T)
+ * const future = triu(ones([4, 4], { dtype: 'bool' }), 1); // true above the diagonal
+ * softmax(maskedFill(scores, future, -Infinity), -1); // causal attention weights
+ * ```
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new TensorError('maskedFill', 'input must be a Tensor');
+  if (!(mask instanceof Tensor) || mask.dtype !== 'bool') {
+    const got = mask instanceof Tensor ? `a ${mask.dtype} tensor of shape ${fmtShape(mask.shape)}` : typeof mask;
+    throw new TensorError('maskedFill', `mask must be a bool tensor, got ${got}`);
+  }
+  checkAllocation('maskedFill', broadcastShapes('maskedFill', mask.shape, x.shape));
+  let v: Tensor;
+  if (typeof value === 'number') {
+    if (!isFloating(x.dtype) && !Number.isFinite(value)) {
+      throw new TensorError('maskedFill', `the input's dtype ${x.dtype} cannot hold the value ${value}`);
+    }
+    v = scalarTensor(x.dtype === 'bool' ? Number(value !== 0) : value, x.dtype);
+  } else if (value instanceof Tensor && value.ndim === 0) {
+    v = cast(value, x.dtype);
+  } else {
+    const got = value instanceof Tensor ? `a tensor of shape ${fmtShape(value.shape)}` : typeof value;
+    throw new TensorError('maskedFill', `value must be a number or a 0-d tensor, got ${got}`);
+  }
+  return where(mask, v, x);
+}
+
+/** Zeros the entries of the last two dims on the wrong side of `diagonal`: below it (triu) or above it (tril). */
+function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
+  if (!(x instanceof Tensor)) throw new TensorError(op, 'input must be a Tensor');
+  if (x.ndim < 2) {
+    throw new TensorError(op, `input must have at least 2 dims (..., rows, cols), got shape ${fmtShape(x.shape)}`);
+  }
+  if (!Number.isInteger(diagonal)) throw new TensorError(op, `diagonal must be an integer, got ${diagonal}`);
+  const rows = x.shape[x.ndim - 2];
+  const cols = x.shape[x.ndim - 1];
+  // Entry (i, j) is on diagonal j - i: 0 the main one, > 0 above it, < 0 below it.
+  const offset = sub(arange(cols).reshape([1, cols]), arange(rows).reshape([rows, 1])); // (1, C) - (R, 1) → (R, C)
+  const keep = op === 'tril' ? le(offset, diagonal) : ge(offset, diagonal); // (R, C), broadcast over the batch
+  return where(keep, x, scalarTensor(0, x.dtype));
+}
+
+/**
+ * The lower triangle of the last two dims, like `torch.tril`: entries `(i, j)` with `j - i ≤ diagonal` are kept,
+ * the others set to 0. `diagonal = 0` keeps the main diagonal, `1` one more diagonal above it, `-1` drops the main
+ * one. Leading dims are a batch.
+ *
+ * @param x - `(*, rows, cols)`, any dtype.
+ * @param diagonal - which diagonal bounds the triangle (default 0).
+ * @returns x's shape and dtype.
+ *
+ * @example
+ * ```ts
+ * tril(ones([3, 3])) // [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
+ * ```
+ */
+export function tril(x: Tensor, diagonal = 0): Tensor {
+  return triangle('tril', x, diagonal);
+}
+
+/**
+ * The upper triangle of the last two dims, like `torch.triu`: entries `(i, j)` with `j - i ≥ diagonal` are kept,
+ * the others set to 0. Leading dims are a batch.
+ *
+ * @param x - `(*, rows, cols)`, any dtype.
+ * @param diagonal - which diagonal bounds the triangle (default 0; `1` leaves out the main diagonal).
+ * @returns x's shape and dtype.
+ *
+ * @example
+ * ```ts
+ * triu(ones([3, 3], { dtype: 'bool' }), 1) // true strictly above the diagonal: a causal mask's "future"
+ * ```
+ */
+export function triu(x: Tensor, diagonal = 0): Tensor {
+  return triangle('triu', x, diagonal);
 }

@@ -1,7 +1,7 @@
 import { apply } from '../autograd/engine';
 import { fmtShape, TensorError } from '../errors';
 import { Tensor } from '../tensor';
-import { promotePair } from './elementwise';
+import { logicalAnd, mul, promotePair } from './elementwise';
 
 /**
  * Matrix product with NumPy/PyTorch semantics:
@@ -87,4 +87,28 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
     );
   }
   return matmul(a, b);
+}
+
+/**
+ * Outer product of two vectors, like `torch.outer`: `out[i][j] = a[i] · b[j]`. Computed as a broadcast product
+ * (a matmul with an inner dimension of 1 would do the same work with more overhead). dtypes promote; two bool
+ * vectors give bool.
+ *
+ * @param a - `(n)`.
+ * @param b - `(m)`.
+ * @returns `(n, m)`.
+ *
+ * @example
+ * ```ts
+ * outer(tensor([1, 2]), tensor([1, 10, 100])) // [[1, 10, 100], [2, 20, 200]]
+ * ```
+ */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor) || a.ndim !== 1 || b.ndim !== 1) {
+    const fmt = (v: unknown) => (v instanceof Tensor ? fmtShape(v.shape) : typeof v);
+    throw new TensorError('outer', `expected two 1-d vectors, got ${fmt(a)} and ${fmt(b)}`);
+  }
+  const column = a.reshape([a.shape[0], 1]); // (n) → (n, 1)
+  const row = b.reshape([1, b.shape[0]]); // (m) → (1, m)
+  return a.dtype === 'bool' && b.dtype === 'bool' ? logicalAnd(column, row) : mul(column, row); // (n, m)
 }

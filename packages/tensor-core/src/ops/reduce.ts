@@ -5,7 +5,7 @@ import { isFloating } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
 import { normDim, normDims } from '../shape';
 import type { Tensor } from '../tensor';
-import { add, cast, exp, log, mul, sub } from './elementwise';
+import { abs, add, cast, clone, eq, exp, log, mul, pow, sqrt, sub, where } from './elementwise';
 
 type Dims = number | readonly number[] | null | undefined;
 
@@ -133,4 +133,83 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normDim('logSoftmax', dim, x.ndim);
   const t = isFloating(x.dtype) ? x : cast(x, 'float32');
   return sub(t, logsumexp(t, d, true));
+}
+
+/**
+ * Running sum along `dim`: `y_j = Σ_{t ≤ j} x_t` (`torch.cumsum`). bool and int32 inputs sum in int32; the sums
+ * are accumulated in double precision whatever the dtype. The gradient is the running sum of the output's gradient
+ * taken from the far end.
+ *
+ * @param x - any shape; a 0-d tensor (one element along dim 0 or -1) is returned as a copy.
+ * @param dim - the dim to sum along; negative counts from the end.
+ * @returns x's shape.
+ *
+ * @example
+ * ```ts
+ * cumsum(tensor([[1, 2, 3], [4, 5, 6]]), 1) // [[1, 3, 6], [4, 9, 15]]
+ * ```
+ */
+export function cumsum(x: Tensor, dim: number): Tensor {
+  const d = normDim('cumsum', dim, Math.max(1, x.ndim));
+  const t = x.dtype === 'bool' ? cast(x, 'int32') : x;
+  if (x.ndim === 0) return clone(t);
+  return apply('cumsum', [t], { axis: d });
+}
+
+/**
+ * `f(s)` for `s ≥ 0` where `f(0) = 0` but `f'(0)` is infinite (a root, or a power below 1), with gradient 0 at
+ * `s = 0`: PyTorch's subgradient of a norm there. Left alone, `0 · ∞` would send NaN to every input. Where s is 0,
+ * f is evaluated at 1 instead and the result replaced by 0, so both branches of the selects stay finite.
+ */
+function zeroAtZero(s: Tensor, f: (t: Tensor) => Tensor): Tensor {
+  const zero = eq(s, 0);
+  if (!zero.data.includes(1)) return f(s);
+  return where(zero, 0, f(where(zero, 1, s)));
+}
+
+/**
+ * The vector p-norm over `dim` (all dims when omitted), like `torch.linalg.vector_norm`:
+ * `‖x‖_p = (Σ |x_i|^p)^{1/p}` for `p > 0`, and `max |x_i|` for `p = Infinity`. Integer and bool inputs give
+ * float32.
+ *
+ * Where the norm is not differentiable the gradient follows PyTorch: 0 for a slice that is all zeros (for p = 2
+ * the subgradient 0 instead of 0/0 = NaN), 0 at a zero entry (`sign(0) = 0` for p = 1), and for p = Infinity the
+ * gradient split evenly among tied maxima.
+ *
+ * @param x - any shape.
+ * @param p - the order: any number > 0, or `Infinity` (default 2).
+ * @param dim - the dim or dims to reduce (all when omitted or null).
+ * @param keepdim - keep reduced dims with size 1 (default false).
+ * @returns x's shape without the reduced dims (or with them as 1 when `keepdim`).
+ *
+ * @example
+ * ```ts
+ * norm(tensor([[3, 4], [6, 8]]), 2, 1) // [5, 10]
+ * norm(tensor([-3, 1]), Infinity)      // 3
+ * ```
+ */
+export function norm(x: Tensor, p = 2, dim?: Dims, keepdim = false): Tensor {
+  if (typeof p !== 'number' || !(p > 0)) {
+    throw new TensorError('norm', `p = ${p} is not supported: expected a number > 0, or Infinity`);
+  }
+  // A 0-d tensor has one element: dim may be 0 or -1, and there is nothing to reduce.
+  const checked = normDims('norm', dim, Math.max(1, x.ndim));
+  const axes = x.ndim === 0 ? [] : checked;
+  const t = isFloating(x.dtype) ? x : cast(x, 'float32');
+  if (p === Number.POSITIVE_INFINITY) {
+    for (const a of axes) {
+      if (x.shape[a] === 0) {
+        throw new TensorError(
+          'norm',
+          `cannot take the Infinity norm over dim ${a} of size 0 in ${fmtShape(x.shape)}: max has no identity`,
+        );
+      }
+    }
+    return apply('max', [abs(t)], { axes, keepdim });
+  }
+  if (p === 1) return apply('sum', [abs(t)], { axes, keepdim });
+  if (p === 2) return zeroAtZero(apply('sum', [mul(t, t)], { axes, keepdim }), sqrt);
+  // |x|^p has an infinite derivative at x = 0 for p < 1, and s^{1/p} one at s = 0 for p > 1.
+  const s = apply('sum', [zeroAtZero(abs(t), (a) => pow(a, p))], { axes, keepdim });
+  return zeroAtZero(s, (v) => pow(v, 1 / p));
 }

@@ -5,7 +5,8 @@ import { copy } from './copy';
 import { binary, cast, unary, where } from './elementwise';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
 import { matmul } from './matmul';
-import { argReduce, reduce } from './reduce';
+import { argReduce, cumsum, reduce } from './reduce';
+import { argsort } from './sort';
 
 /** The default backend: plain JavaScript loops over typed arrays, written for speed (see each kernel). */
 export const jsBackend: Backend = {
@@ -16,6 +17,8 @@ export const jsBackend: Backend = {
   where,
   reduce,
   argReduce,
+  cumsum,
+  argsort,
   matmul,
   copy,
   cast,

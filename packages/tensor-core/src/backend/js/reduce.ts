@@ -95,3 +95,32 @@ export function argReduce(
     }
   }
 }
+
+/**
+ * Running sums along the middle axis of `(outer, n, inner)`, accumulated in doubles (a JS number, or a float64 row
+ * when the axis is not last) so a long float32 scan does not drift, like PyTorch's CPU cumsum.
+ */
+export function cumsum(x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void {
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      const base = o * n;
+      let acc = 0;
+      for (let j = 0; j < n; j++) {
+        acc += x[base + j];
+        out[base + j] = acc;
+      }
+    }
+    return;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    for (let j = 0; j < n; j++) {
+      const base = (o * n + j) * inner;
+      for (let i = 0; i < inner; i++) {
+        acc[i] += x[base + i];
+        out[base + i] = acc[i];
+      }
+    }
+  }
+}
