@@ -46,10 +46,10 @@ export const defaults: ReverseParams = {
   hiddenSize: 64,
   batch: 32,
   lr: 0.01,
-  steps: 1200,
-  heldOut: 25,
+  steps: 600,
+  heldOut: 50,
   evalEvery: 100,
-  saveEvery: 200,
+  saveEvery: 100,
 };
 
 /**
