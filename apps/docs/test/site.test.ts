@@ -7,7 +7,8 @@
  * Outside CI a machine without /usr/bin/chromium skips this file with a message; in CI (CI=true) a missing
  * Chromium fails it, since .ci/run installs one.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -158,6 +159,24 @@ describe.skipIf(skip)('the built docs site in Chromium', () => {
       await page.close();
     },
   );
+
+  it('ships every file once: no asset is written by both the page and the worker bundle', () => {
+    // Chapter 4's 4.4 MB Fashion-MNIST file was written twice (…-[hash].gz and ….[hash].gz), once for the
+    // worker that trains on it and once for the page that imports the same example module.
+    const byContent = new Map<string, string>();
+    const dist = join(docsRoot, 'dist');
+    for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = join(entry.parentPath, entry.name);
+      const bytes = readFileSync(file);
+      if (bytes.length < 10 * 1024) continue; // tiny files (an empty script, an icon) may well repeat
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      const name = file.slice(dist.length);
+      expect(byContent.get(hash), `${name} has the same bytes as ${byContent.get(hash)}`).toBeUndefined();
+      byContent.set(hash, name);
+    }
+    expect(byContent.size).toBeGreaterThan(100);
+  });
 
   it("attention: shows exercise 6-2's numbers and recomputes them when an input changes", async () => {
     const page = await context.newPage();
