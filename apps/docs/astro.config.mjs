@@ -99,6 +99,14 @@ export default defineConfig({
   vite: {
     plugins: [tensorloomSource()],
     // Training runs in a module worker that loads its example by slug (code-split chunks).
-    worker: { format: 'es', plugins: () => [tensorloomSource()] },
+    worker: {
+      format: 'es',
+      plugins: () => [tensorloomSource()],
+      // An asset that both the page and the worker import (chapter 4's 4.4 MB Fashion-MNIST file: the worker
+      // trains on it, the page's checkpoint check imports the same example module) gets the name Astro gives
+      // page assets, `_astro/[name].[hash][extname]`, instead of Vite's worker default `[name]-[hash]`; with
+      // one name and the same bytes, Vite writes it once and both bundles point at that one file.
+      rolldownOptions: { output: { assetFileNames: '_astro/[name].[hash][extname]' } },
+    },
   },
 });

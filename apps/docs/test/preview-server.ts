@@ -22,18 +22,35 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** What vitest adds to `process.env`: its own flags and Vite's `import.meta.env` values (MODE=test, DEV=1, …). */
+const VITEST_ENV = ['NODE_ENV', 'TEST', 'MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL'];
+
+/**
+ * The environment of `pnpm build`, not of the test run. vitest sets NODE_ENV=test, DEV=1 and more, and an
+ * `astro build` run with those makes a development build: Starlight then renders "Search is only available
+ * in production builds" instead of the search box. So the child gets the environment without them.
+ */
+function buildEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
+  for (const key of Object.keys(env)) if (VITEST_ENV.includes(key) || key.startsWith('VITEST')) delete env[key];
+  return env;
+}
+
 function runAstro(args: string[]): ChildProcess {
   return spawn(process.execPath, [astroBin, ...args], {
     cwd: docsRoot,
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    env: buildEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
-/** Builds the site if dist/ holds none yet (turbo builds it first in `pnpm test`; this covers a bare vitest run). */
+/**
+ * Builds the site, as `pnpm build` does, if dist/ holds none yet (turbo builds it first in `pnpm test`; this
+ * covers a bare vitest run). A dist/ that is there is used as it is: rebuild after changing the site.
+ */
 export async function ensureBuilt(): Promise<void> {
   if (existsSync(new URL('../dist/index.html', import.meta.url))) return;
-  console.log('docs browser test: no dist/ yet, running astro build first');
+  console.log('docs browser test: no dist/ yet, running astro build first (as `pnpm build` does; about a minute)');
   const child = runAstro(['build']);
   let log = '';
   child.stdout?.on('data', (d) => (log += d));

@@ -7,7 +7,8 @@
  * Outside CI a machine without /usr/bin/chromium skips this file with a message; in CI (CI=true) a missing
  * Chromium fails it, since .ci/run installs one.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -158,6 +159,24 @@ describe.skipIf(skip)('the built docs site in Chromium', () => {
       await page.close();
     },
   );
+
+  it('ships every file once: no asset is written by both the page and the worker bundle', () => {
+    // Chapter 4's 4.4 MB Fashion-MNIST file was written twice (…-[hash].gz and ….[hash].gz), once for the
+    // worker that trains on it and once for the page that imports the same example module.
+    const byContent = new Map<string, string>();
+    const dist = join(docsRoot, 'dist');
+    for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = join(entry.parentPath, entry.name);
+      const bytes = readFileSync(file);
+      if (bytes.length < 10 * 1024) continue; // tiny files (an empty script, an icon) may well repeat
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      const name = file.slice(dist.length);
+      expect(byContent.get(hash), `${name} has the same bytes as ${byContent.get(hash)}`).toBeUndefined();
+      byContent.set(hash, name);
+    }
+    expect(byContent.size).toBeGreaterThan(100);
+  });
 
   it("attention: shows exercise 6-2's numbers and recomputes them when an input changes", async () => {
     const page = await context.newPage();
@@ -332,6 +351,93 @@ describe.skipIf(skip)('the built docs site in Chromium', () => {
     expect(w.errors).toEqual([]);
     await page.close();
   }, 180_000);
+
+  it('chapter 2: the encoder–decoder box reverses what is typed with the shipped model, and says what it cannot read', async () => {
+    const page = await context.newPage();
+    const w = watch(page);
+    await page.goto(`${preview.url}/chapters/recurrent-networks/`);
+    const box = page.locator('[data-seq2seq-playground]');
+    await box.scrollIntoViewIfNeeded();
+    await expect.poll(() => box.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    expect(await box.getAttribute('data-model')).toBe('shipped');
+    expect(await box.locator('[data-model]').textContent()).toMatch(
+      /^Using the pre-trained model shipped with this page/,
+    );
+    const input = box.locator('[data-input]');
+    const output = box.locator('[data-output]');
+    const message = box.locator('[data-message]');
+
+    // Typed key by key: the decoding follows the text as it grows.
+    await input.fill('');
+    await expect.poll(() => message.textContent()).toBe('Type some digits, for example 12345.');
+    await input.pressSequentially('1234');
+    await expect.poll(() => output.textContent()).toBe('4321');
+    await input.press('5');
+    await expect.poll(() => output.textContent()).toBe('54321');
+    expect(await message.textContent()).toBe('Correct.');
+    const steps = await box.locator('[data-steps] li').evaluateAll((lis) => lis.map((li) => li.textContent));
+    expect(steps).toHaveLength(6); // five digits, then <eos>
+    steps.forEach((text, t) => {
+      expect(text).toMatch(new RegExp(`^${['5', '4', '3', '2', '1', '<eos>'][t]}\\d+(\\.\\d)?%$`));
+    });
+
+    await input.press('a');
+    await expect
+      .poll(() => message.textContent())
+      .toBe("Only the digits 0–9 are in the model's vocabulary: “a” is not one.");
+    expect(await output.textContent()).toBe('');
+    expect(await box.locator('[data-steps] li').count()).toBe(0);
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+
+    await input.fill('123456789');
+    await expect
+      .poll(() => message.textContent())
+      .toMatch(/trained on strings of 3–6 digits; this one has 9, more than its encoder vector learned to hold/);
+    expect(await output.textContent()).toMatch(/^\d+$/);
+    await box.screenshot({ path: join(shotDir, 'chapter-2-seq2seq-box.png') });
+    expect(w.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("chapter 2: training the encoder–decoder makes its loss fall, and the box switches to the reader's model", async () => {
+    const page = await context.newPage();
+    const w = watch(page);
+    await page.goto(`${preview.url}/chapters/recurrent-networks/`);
+    const root = page.locator('[data-training-example][data-slug="seq2seq-reverse"]');
+    const box = page.locator('[data-seq2seq-playground]');
+    await root.scrollIntoViewIfNeeded();
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 30_000 }).toBe('idle');
+    await expect.poll(() => box.getAttribute('data-model'), { timeout: 30_000 }).toBe('shipped');
+    const loss = async () =>
+      Number(/loss ([\d.]+)/.exec((await root.locator('[data-summary]').textContent()) ?? '')?.[1]);
+    await root.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(() => root.locator('[data-summary]').textContent()).toMatch(/^step 1 · loss/);
+    const first = await loss();
+
+    // The example hands out its weights every 100 steps: the box switches at the first of them.
+    const t0 = Date.now();
+    await root.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => box.getAttribute('data-model'), { timeout: 60_000 }).toBe('reader');
+    console.log(
+      `docs timing: the encoder–decoder trained 100 steps in about ${((Date.now() - t0) / 1000).toFixed(1)} s in Chromium`,
+    );
+    await root.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => root.getAttribute('data-state')).toBe('idle');
+    expect(await loss()).toBeLessThan(0.5 * first);
+    expect(await root.locator('[data-summary]').textContent()).toMatch(
+      /held-out strings reversed exactly: [\d.]+% of 200$/,
+    );
+    expect(await box.locator('[data-model]').textContent()).toMatch(
+      /^Using your model, trained on this page with seed 1: the weights of step 100 \(/,
+    );
+    expect(await box.locator('[data-output]').textContent()).toMatch(/^\d*$/); // the new model's answer to 12345
+
+    await root.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => box.getAttribute('data-model')).toBe('shipped');
+    await expect.poll(() => box.locator('[data-output]').textContent()).toBe('54321');
+    expect(w.errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it('chapter 4: the CNN starts within 1 s, its losses fall, early stopping fires, and the downloaded checkpoint loads with identical predictions', async () => {
     const page = await context.newPage();
