@@ -356,15 +356,7 @@ function packPanels(op: Operand, r0: number, p0: number, rows: number, kc: numbe
     const x1 = x0 + rs;
     const x2 = x1 + rs;
     const x3 = x2 + rs;
-    if (terms === 1 && s === 1) {
-      for (let p = 0, q = base; p < kc; p++, q += 4) {
-        const o = p * cs;
-        dst[q] = src[x0 + o];
-        dst[q + 1] = src[x1 + o];
-        dst[q + 2] = src[x2 + o];
-        dst[q + 3] = src[x3 + o];
-      }
-    } else if (terms === 1) {
+    if (terms === 1) {
       for (let p = 0, q = base; p < kc; p++, q += 4) {
         const o = p * cs;
         dst[q] = s * src[x0 + o];
