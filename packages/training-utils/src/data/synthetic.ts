@@ -454,6 +454,10 @@ export interface ReverseDigitsOptions extends SyntheticOptions {
  *
  * Shapes: `x` `(n, length)` int32 digits 0..9, `y` `(n, length)` int32; `vocabSize` 10.
  *
+ * The values are the digits themselves, not token ids of a `Vocabulary` from `@tensorloom/rnn`, which keeps
+ * ids 0–3 for `<pad>`, `<sos>`, `<eos>` and `<unk>`: with `new Vocabulary([...'0123456789'])` digit d is id
+ * d + 4, so feed an encoder–decoder `x.add(4)` (or encode the digits as text).
+ *
  * @example
  * ```ts
  * const { x, y } = makeReverseDigits(1000, { length: 6, generator: new Generator(0) });
