@@ -35,6 +35,8 @@ export type { LinearOptions } from './linear';
 export { Bilinear, Identity, Linear } from './linear';
 export type {
   BufferOptions,
+  ForwardHook,
+  ForwardPreHook,
   LayerOptions,
   LoadStateDictOptions,
   LoadStateDictResult,
