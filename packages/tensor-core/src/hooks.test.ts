@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grad, RemovableHandle, type Tensor, TensorError, tensor } from './index';
+import { Generator, grad, nn, RemovableHandle, randn, type Tensor, TensorError, tensor } from './index';
 
 describe('Tensor.registerHook', () => {
   it('calls a leaf hook once per backward with the whole gradient, before it reaches .grad', () => {
@@ -133,5 +133,18 @@ describe('Tensor.registerHook', () => {
     expect(() => x.sum().backward()).toThrow(
       /registerHook: a hook returned a float32 tensor of shape \(\) for a gradient that is a float32 tensor of shape \(2\)/,
     );
+  });
+
+  it("clips a layer's parameter gradients during training (a gradient-clipping hook)", () => {
+    const model = new nn.Linear(4, 3, { generator: new Generator(0) });
+    const x = randn([8, 4], { generator: new Generator(1) }).mul(100);
+    const handles = [...model.parameters()].map((p) => p.registerHook((g) => g.clamp(-0.1, 0.1)));
+    model.forward(x).square().sum().backward();
+    const unclipped = new nn.Linear(4, 3, { generator: new Generator(0) });
+    unclipped.forward(x).square().sum().backward();
+    expect(unclipped.weight.grad!.abs().max().item()).toBeGreaterThan(0.1);
+    expect(model.weight.grad).toBeAllclose(unclipped.weight.grad!.clamp(-0.1, 0.1));
+    expect(model.bias!.grad).toBeAllclose(unclipped.bias!.grad!.clamp(-0.1, 0.1));
+    for (const h of handles) h.remove();
   });
 });
