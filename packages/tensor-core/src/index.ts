@@ -18,6 +18,7 @@ export { promoteTypes } from './dtype';
 export { fmtShape, TensorError } from './errors';
 export type { Graph, GraphEdge, GraphNode, TraceOptions } from './graph';
 export { traceGraph } from './graph';
+export { RemovableHandle } from './hooks';
 export * as nn from './nn/index';
 export type {
   AvgPool2dOptions,
@@ -150,5 +151,5 @@ export type { LoadedSafetensors } from './safetensors/tensors';
 export { loadSafetensors, saveSafetensors } from './safetensors/tensors';
 export type { Shape } from './shape';
 export { broadcastShapes } from './shape';
-export type { NestedArray, TensorLike } from './tensor';
+export type { NestedArray, TensorHook, TensorLike } from './tensor';
 export { Tensor } from './tensor';

@@ -3,8 +3,9 @@ import { backward as runBackward } from './autograd/engine';
 import { isGradEnabled } from './autograd/mode';
 import type { DType, TypedArray } from './dtype';
 import { isFloating } from './dtype';
-import { TensorError } from './errors';
+import { fmtShape, TensorError } from './errors';
 import { formatTensor } from './format';
+import { RemovableHandle } from './hooks';
 import * as E from './ops/elementwise';
 import * as I from './ops/indexing';
 import * as L from './ops/linalg';
@@ -15,6 +16,17 @@ import type { Shape } from './shape';
 
 /** A tensor, or a plain number that broadcasts like a 0-d tensor of the other operand's dtype. */
 export type TensorLike = Tensor | number;
+
+/**
+ * A hook of {@link Tensor.registerHook}: given the gradient with respect to the tensor, returns a
+ * replacement (same shape and dtype) or nothing to keep it.
+ *
+ * @example
+ * ```ts
+ * const double: TensorHook = (g) => g.mul(2);
+ * ```
+ */
+export type TensorHook = (grad: Tensor) => Tensor | undefined;
 
 /** Nested arrays of numbers (or booleans), as accepted by {@link tensor} and returned by `toArray()`. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -58,6 +70,8 @@ export class Tensor {
   _version: VersionCounter;
   /** @internal */
   _retainGrad = false;
+  /** @internal The hooks of {@link Tensor.registerHook}, in registration order; null when there are none. */
+  _hooks: Map<number, TensorHook> | null = null;
 
   /**
    * Wraps existing storage (no copy). Prefer {@link tensor} and the creation functions; this constructor
@@ -154,6 +168,47 @@ export class Tensor {
   retainGrad(): this {
     this._retainGrad = true;
     return this;
+  }
+
+  /**
+   * Registers `hook` to be called with the gradient with respect to this tensor each time autograd computes
+   * it (`backward()` or `grad()`), like `torch.Tensor.register_hook`. The hook may return a tensor of the
+   * same shape and dtype to use instead of the gradient (or nothing to keep it). Hooks run in registration
+   * order, each given the previous one's result.
+   *
+   * - On a leaf, the hook sees the leaf's whole gradient for the pass (summed over every use) before it is
+   *   accumulated into `.grad` (or returned by `grad()`), once per pass.
+   * - On a non-leaf, it sees the gradient flowing into the op that made the tensor, so a replacement changes
+   *   the gradients of everything upstream (and what `retainGrad()` keeps).
+   * - Under `{ createGraph: true }` the hook's ops are recorded, so a replaced gradient stays
+   *   differentiable.
+   *
+   * Throws a {@link TensorError} on a tensor that does not require grad.
+   *
+   * @param hook - `(grad) => replacement | undefined`
+   * @returns a handle whose `remove()` unregisters the hook
+   *
+   * @example
+   * ```ts
+   * const w = randn([3], { requiresGrad: true });
+   * const clip = w.registerHook((g) => g.clamp(-0.5, 0.5)); // gradient clipping
+   * w.mul(10).sum().backward(); // w.grad = [0.5, 0.5, 0.5]
+   * clip.remove();
+   * ```
+   */
+  registerHook(hook: TensorHook): RemovableHandle {
+    if (!this.requiresGrad) {
+      throw new TensorError(
+        'registerHook',
+        `cannot register a hook on a tensor of shape ${fmtShape(this.shape)} that does not require grad`,
+      );
+    }
+    if (typeof hook !== 'function') throw new TensorError('registerHook', 'hook must be a function');
+    if (this._hooks === null) this._hooks = new Map();
+    const hooks = this._hooks;
+    return RemovableHandle.add(hooks, hook, () => {
+      if (this._hooks === hooks) this._hooks = null;
+    });
   }
 
   /**

@@ -346,6 +346,33 @@ describe('autograd misuse', () => {
       'only floating-point tensors can require gradients',
     );
   });
+
+  it('hooks refuse tensors without gradients and replacements of the wrong shape', () => {
+    expect(rejects('registerHook', () => zeros([2, 3]).registerHook((g) => g))).toContain(
+      'cannot register a hook on a tensor of shape (2,3) that does not require grad',
+    );
+    const w = ones([3], { requiresGrad: true });
+    w.registerHook(() => ones([2]));
+    expect(rejects('registerHook', () => w.mul(2).sum().backward())).toContain(
+      'a hook returned a float32 tensor of shape (2) for a gradient that is a float32 tensor of shape (3)',
+    );
+  });
+});
+
+describe('normalization and channel dropout', () => {
+  it('name the channels, groups and shapes', () => {
+    expect(rejects('GroupNorm', () => new nn.GroupNorm(4, 6))).toContain('6 channels cannot be split into 4 groups');
+    expect(rejects('groupNorm', () => nn.functional.groupNorm(ones([2, 6]), 4))).toContain(
+      '6 channels of input (2,6) cannot be split into 4 groups',
+    );
+    expect(rejects('instanceNorm', () => nn.functional.instanceNorm(ones([2, 3, 4]), ones([2]), ones([3])))).toContain(
+      'running_mean must have shape (3) for input (2,3,4), got (2)',
+    );
+    expect(rejects('InstanceNorm1d', () => new nn.InstanceNorm1d(3).forward(ones([2, 3, 4, 5])))).toContain(
+      'got 4D input of shape (2,3,4,5)',
+    );
+    expect(rejects('dropout1d', () => nn.functional.dropout1d(ones([4])))).toContain('got 1D input of shape (4)');
+  });
 });
 
 describe('huge shapes', () => {

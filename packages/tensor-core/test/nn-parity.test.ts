@@ -67,7 +67,12 @@ function build(config: CaseConfig): AnyModule {
     LayerNorm: () => new nn.LayerNorm(a[0] as number | number[], o),
     BatchNorm1d: () => new nn.BatchNorm1d(n(0), o),
     BatchNorm2d: () => new nn.BatchNorm2d(n(0), o),
+    GroupNorm: () => new nn.GroupNorm(n(0), n(1), o),
+    InstanceNorm1d: () => new nn.InstanceNorm1d(n(0), o),
+    InstanceNorm2d: () => new nn.InstanceNorm2d(n(0), o),
     Dropout: () => new nn.Dropout(n(0)),
+    Dropout1d: () => new nn.Dropout1d(n(0)),
+    Dropout2d: () => new nn.Dropout2d(n(0)),
     Flatten: () => new nn.Flatten(),
     Unflatten: () => new nn.Unflatten(n(0), a[1] as number[]),
     ReLU: () => new nn.ReLU(),
@@ -110,6 +115,7 @@ describe('nn modules match PyTorch', () => {
     const types = new Set(cases.map((c) => (JSON.parse(layers.metadata[c]) as CaseConfig).type));
     const families = ['Linear', 'Bilinear', 'Conv1d', 'Conv2d', 'ConvTranspose2d', 'MaxPool2d', 'AvgPool2d'];
     families.push('Embedding', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'GELU', 'MLP', 'CNN');
+    families.push('GroupNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'Dropout1d', 'Dropout2d');
     for (const t of families) {
       expect(types.has(t)).toBe(true);
     }

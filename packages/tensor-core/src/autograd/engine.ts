@@ -114,8 +114,35 @@ function accumulate(map: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
 }
 
 /**
+ * Runs `t`'s hooks ({@link Tensor.registerHook}) on its gradient `g` in registration order, each on the
+ * previous one's result, and returns the final gradient.
+ */
+function runHooks(t: Tensor, g: Tensor): Tensor {
+  if (t._hooks === null) return g;
+  // A copy: a hook may remove itself (or others) while running.
+  for (const hook of [...t._hooks.values()]) {
+    const r = hook(g);
+    if (r === undefined) continue;
+    if (!(r instanceof Tensor) || !shapesEqual(r.shape, g.shape) || r.dtype !== g.dtype) {
+      const got = r instanceof Tensor ? `a ${r.dtype} tensor of shape ${fmtShape(r.shape)}` : typeof r;
+      throw new TensorError(
+        'registerHook',
+        `a hook returned ${got} for a gradient that is a ${g.dtype} tensor of shape ${fmtShape(g.shape)}; return a tensor of the same shape and dtype, or undefined to keep the gradient`,
+      );
+    }
+    g = r;
+  }
+  return g;
+}
+
+/**
  * Propagates `seeds` (output → its gradient) back through the tape. Leaves receive their gradient through
  * `onLeaf`; the returned map holds the gradients of the tensors in `keep` (grad()'s inputs).
+ *
+ * A non-leaf's gradient is complete when its node comes up in topological order: its hooks run then, on
+ * the gradient the node's rule is about to use. A leaf's contributions are summed over the whole pass and
+ * delivered at the end, after its hooks, so a leaf hook sees the leaf's whole gradient once (as PyTorch's
+ * hooks before AccumulateGrad do).
  */
 function propagate(
   roots: readonly Tensor[],
@@ -127,22 +154,30 @@ function propagate(
   const createGraph = opts.createGraph ?? false;
   const retain = opts.retainGraph ?? createGraph;
   const grads = new Map<Tensor, Tensor>();
+  // A leaf's gradient goes to .grad (backward) or to the result map only if grad() asked for it.
+  const leafGrads = new Map<Tensor, Tensor>();
+  const toLeaf = (x: Tensor, g: Tensor): void => {
+    if (onLeaf !== null || keep?.has(x)) accumulate(leafGrads, x, g);
+  };
   const prev = setGradEnabled(createGraph);
   try {
     for (let i = 0; i < roots.length; i++) {
       if (roots[i].gradFn === null) {
-        if (roots[i].requiresGrad && onLeaf) onLeaf(roots[i], seeds[i]);
-        accumulate(grads, roots[i], seeds[i]);
+        if (roots[i].requiresGrad) toLeaf(roots[i], seeds[i]);
       } else accumulate(grads, roots[i], seeds[i]);
     }
     for (const node of topoOrder(roots)) {
-      const g = grads.get(node.output);
+      let g = grads.get(node.output);
       if (g === undefined) continue;
       if (node.freed) {
         throw new TensorError(
           'backward',
           'trying to backward through the graph a second time; pass { retainGraph: true } to the first backward() if you need to',
         );
+      }
+      if (node.output._hooks !== null) {
+        g = runHooks(node.output, g);
+        grads.set(node.output, g);
       }
       if (node.output._retainGrad && onLeaf) onLeaf(node.output, g);
       const rule = rules[node.prim] as (g: Tensor, node: Node) => (Tensor | null)[];
@@ -154,16 +189,17 @@ function propagate(
         // Broadcasting and dtype promotion are undone here, once, for every rule.
         if (!shapesEqual(gi.shape, x.shape)) gi = sumToShape(gi, x.shape);
         if (gi.dtype !== x.dtype) gi = apply('cast', [gi], { dtype: x.dtype });
-        if (x.gradFn === null) {
-          // A leaf's gradient goes to .grad (backward) or to the result map only if grad() asked for it.
-          if (onLeaf) onLeaf(x, gi);
-          if (keep === null || !keep.has(x)) continue;
-        }
-        accumulate(grads, x, gi);
+        if (x.gradFn === null) toLeaf(x, gi);
+        else accumulate(grads, x, gi);
       }
       if (!retain) node.freed = true;
       // This output's gradient has been passed on; drop it so long chains do not hold every gradient at once.
       if (keep === null || !keep.has(node.output)) grads.delete(node.output);
+    }
+    for (const [x, sum] of leafGrads) {
+      const g = runHooks(x, sum);
+      if (onLeaf) onLeaf(x, g);
+      if (keep?.has(x)) grads.set(x, g);
     }
   } finally {
     setGradEnabled(prev);

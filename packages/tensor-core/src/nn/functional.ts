@@ -156,6 +156,66 @@ export function dropout(x: Tensor, p = 0.5, training = true, options: DropoutOpt
 }
 
 /**
+ * Channel dropout (`F.dropout1d`, `F.dropout2d`): zeroes whole channels of `(N, C, *)` (or unbatched
+ * `(C, *)`) inputs; `spatial` is the number of trailing spatial dims (1 or 2).
+ */
+function channelDropout(
+  op: 'dropout1d' | 'dropout2d',
+  spatial: number,
+  x: Tensor,
+  p: number,
+  training: boolean,
+  options: DropoutOptions,
+): Tensor {
+  checkTensor(op, x, 'input');
+  if (x.ndim !== spatial + 1 && x.ndim !== spatial + 2) {
+    const dims = spatial === 1 ? '2D (C, L) or 3D (N, C, L)' : '3D (C, H, W) or 4D (N, C, H, W)';
+    throw new TensorError(op, `expected a ${dims} input, got ${x.ndim}D input of shape ${fmtShape(x.shape)}`);
+  }
+  if (!(p >= 0 && p <= 1)) throw new TensorError(op, `dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!training || p === 0) return x;
+  if (!isFloating(x.dtype)) throw new TensorError(op, `expected a floating-point input, got ${x.dtype}`);
+  if (p === 1) return x.mul(0);
+  const channels = x.ndim - spatial; // the leading (N, C) or (C) dims
+  const maskShape = x.shape.map((s, i) => (i < channels ? s : 1)); // (N, C, 1, ...): one draw per channel
+  const keep = bernoulli(1 - p, { shape: maskShape, dtype: x.dtype, generator: options.generator });
+  return x.mul(keep.mul(1 / (1 - p))); // broadcasts over the spatial dims
+}
+
+/**
+ * Channel-wise dropout for sequences (`F.dropout1d`, Tompson et al., 2015): in training, zeroes each whole
+ * channel (a `(L)` row of `x`) with probability `p` and scales the others by `1 / (1 - p)`. Out of training
+ * (or with `p = 0`) it returns `x` itself.
+ *
+ * Shapes: `(N, C, L)` or `(C, L)` → the same.
+ *
+ * @example
+ * ```ts
+ * dropout1d(ones([1, 4, 3]), 0.5, true, { generator: new Generator(0) }) // rows of 2s and rows of 0s
+ * ```
+ */
+export function dropout1d(x: Tensor, p = 0.5, training = true, options: DropoutOptions = {}): Tensor {
+  return channelDropout('dropout1d', 1, x, p, training, options);
+}
+
+/**
+ * Channel-wise dropout for feature maps (`F.dropout2d`, Tompson et al., 2015): in training, zeroes each
+ * whole channel (an `(H, W)` map of `x`) with probability `p` and scales the others by `1 / (1 - p)`. Out
+ * of training (or with `p = 0`) it returns `x` itself.
+ *
+ * Shapes: `(N, C, H, W)` or `(C, H, W)` → the same. (PyTorch treats a 3-d input as batched `(N, C, L)` for
+ * backward compatibility, with a warning; here it is the documented unbatched `(C, H, W)`.)
+ *
+ * @example
+ * ```ts
+ * dropout2d(ones([2, 8, 4, 4]), 0.25, true, { generator: new Generator(0) }) // whole 4×4 maps zeroed
+ * ```
+ */
+export function dropout2d(x: Tensor, p = 0.5, training = true, options: DropoutOptions = {}): Tensor {
+  return channelDropout('dropout2d', 2, x, p, training, options);
+}
+
+/**
  * Layer normalisation over the last `normalizedShape.length` dims (Ba et al., 2016):
  * `y = (x - E[x]) / √(Var[x] + eps) · weight + bias`, with the biased variance.
  *
@@ -283,6 +343,146 @@ export function batchNorm(
     variance = runningVar.reshape(perChannel);
   }
   let y = x.sub(mean).mul(variance.add(eps).rsqrt());
+  if (weight != null) y = y.mul(weight.reshape(perChannel));
+  if (bias != null) y = y.add(bias.reshape(perChannel));
+  return y;
+}
+
+function checkChannelParams(op: string, x: Tensor, c: number, params: [string, Tensor | null | undefined][]): void {
+  for (const [name, p] of params) {
+    if (p != null && (p.ndim !== 1 || p.shape[0] !== c)) {
+      throw new TensorError(
+        op,
+        `${name} must have shape (${c}) for input ${fmtShape(x.shape)}, got ${fmtShape(p.shape)}`,
+      );
+    }
+  }
+}
+
+/**
+ * Group normalisation (`F.group_norm`, Wu & He, 2018): the channels are split into `numGroups` groups of
+ * `C / numGroups` consecutive channels and each group of each sample is normalised over its channels and
+ * spatial positions, `y = (x - E[x]) / √(Var[x] + eps) · weight + bias` (biased variance, the same in
+ * training and evaluation), with a per-channel `weight` and `bias`. One group is LayerNorm over
+ * `(C, *)`; `C` groups is InstanceNorm.
+ *
+ * Shapes: `x` `(N, C, *)`; `weight`, `bias` `(C)` → same as `x`.
+ *
+ * @example
+ * ```ts
+ * groupNorm(randn([2, 6, 4, 4]), 3, ones([6]), zeros([6])).shape // [2, 6, 4, 4]
+ * ```
+ */
+export function groupNorm(
+  x: Tensor,
+  numGroups: number,
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps = 1e-5,
+): Tensor {
+  checkTensor('groupNorm', x, 'input');
+  if (x.ndim < 2) throw new TensorError('groupNorm', `expected an input of shape (N, C, *), got ${fmtShape(x.shape)}`);
+  const [n, c] = x.shape;
+  if (!Number.isInteger(numGroups) || numGroups <= 0 || c % numGroups !== 0) {
+    throw new TensorError(
+      'groupNorm',
+      `${c} channels of input ${fmtShape(x.shape)} cannot be split into ${numGroups} groups (num_channels must be divisible by num_groups)`,
+    );
+  }
+  checkChannelParams('groupNorm', x, c, [
+    ['weight', weight],
+    ['bias', bias],
+  ]);
+  const perChannel = x.shape.map((s, i) => (i === 1 ? s : 1)); // (1, C, 1, ..., 1)
+  const groups = x.reshape([n, numGroups, -1]); // (N, C, *) → (N, G, C/G · *)
+  const centered = groups.sub(groups.mean(2, true)); // (N, G, C/G · *)
+  const variance = centered.square().mean(2, true); // biased, (N, G, 1)
+  let y = centered.mul(variance.add(eps).rsqrt()).reshape(x.shape); // (N, G, C/G · *) → (N, C, *)
+  if (weight != null) y = y.mul(weight.reshape(perChannel));
+  if (bias != null) y = y.add(bias.reshape(perChannel));
+  return y;
+}
+
+/**
+ * Instance normalisation (`F.instance_norm`, Ulyanov et al., 2016): each channel of each sample is
+ * normalised over its spatial positions, `y = (x - mean) / √(var + eps) · weight + bias`.
+ *
+ * With `useInputStats` (the default) `mean` and `var` are the instance's own (biased variance), and the
+ * running statistics, if given, are updated in place without recording:
+ * `running = (1 - momentum) · running + momentum · batch`, where `batch` is the instance statistics
+ * averaged over the batch, with the unbiased variance, as in PyTorch. Without it the running statistics
+ * are used (what `InstanceNorm` does in evaluation with `trackRunningStats`).
+ *
+ * Shapes: `x` `(N, C, *)` with at least one spatial dim; `runningMean`, `runningVar`, `weight`, `bias`
+ * `(C)` → same as `x`.
+ *
+ * @example
+ * ```ts
+ * instanceNorm(randn([4, 3, 8, 8])).shape // [4, 3, 8, 8]; every (8, 8) map has mean 0 and variance 1
+ * ```
+ */
+export function instanceNorm(
+  x: Tensor,
+  runningMean: Tensor | null = null,
+  runningVar: Tensor | null = null,
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  useInputStats = true,
+  momentum = 0.1,
+  eps = 1e-5,
+): Tensor {
+  checkTensor('instanceNorm', x, 'input');
+  if (x.ndim < 3) {
+    throw new TensorError(
+      'instanceNorm',
+      `expected an input of shape (N, C, *) with at least one spatial dim, got ${fmtShape(x.shape)}`,
+    );
+  }
+  const c = x.shape[1];
+  checkChannelParams('instanceNorm', x, c, [
+    ['running_mean', runningMean],
+    ['running_var', runningVar],
+    ['weight', weight],
+    ['bias', bias],
+  ]);
+  if ((runningMean === null) !== (runningVar === null)) {
+    throw new TensorError('instanceNorm', 'running_mean and running_var must both be given or both be null');
+  }
+  const perChannel = x.shape.map((s, i) => (i === 1 ? s : 1)); // (1, C, 1, ..., 1)
+  let y: Tensor;
+  if (useInputStats || runningMean === null || runningVar === null) {
+    const spatial = x.shape.slice(2).reduce((a, b) => a * b, 1);
+    if (spatial <= 1) {
+      throw new TensorError(
+        'instanceNorm',
+        `expected more than 1 spatial element when training, got input size ${fmtShape(x.shape)}`,
+      );
+    }
+    const axes = x.shape.map((_, i) => i).slice(2); // the spatial dims
+    const mean = x.mean(axes, true); // (N, C, 1, ...)
+    const centered = x.sub(mean);
+    const variance = centered.square().mean(axes, true); // biased, (N, C, 1, ...)
+    if (runningMean !== null && runningVar !== null) {
+      const rm = runningMean;
+      const rv = runningVar;
+      noGrad(() => {
+        const batchMean = mean.detach().reshape([-1, c]).mean(0).to(rm.dtype); // (N, C) → (C)
+        const unbiased = variance
+          .detach()
+          .reshape([-1, c])
+          .mean(0)
+          .mul(spatial / (spatial - 1))
+          .to(rv.dtype); // (N, C) → (C)
+        rm.mul_(1 - momentum).add_(batchMean.mul(momentum));
+        rv.mul_(1 - momentum).add_(unbiased.mul(momentum));
+      });
+    }
+    y = centered.mul(variance.add(eps).rsqrt());
+  } else {
+    const mean = runningMean.reshape(perChannel); // (C) → (1, C, 1, ...)
+    const variance = runningVar.reshape(perChannel);
+    y = x.sub(mean).mul(variance.add(eps).rsqrt());
+  }
   if (weight != null) y = y.mul(weight.reshape(perChannel));
   if (bias != null) y = y.add(bias.reshape(perChannel));
   return y;

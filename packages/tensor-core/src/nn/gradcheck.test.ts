@@ -9,12 +9,13 @@ import { Generator, randn, type Tensor, tensor } from '../index';
 import { ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh } from './activation';
 import { Sequential } from './container';
 import { Conv1d, Conv2d, ConvTranspose2d } from './conv';
-import { Dropout } from './dropout';
+import { Dropout, Dropout1d, Dropout2d } from './dropout';
 import { Flatten, Unflatten } from './flatten';
+import * as F from './functional';
 import * as init from './init';
 import { Bilinear, Linear } from './linear';
 import type { Module } from './module';
-import { BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization';
+import { BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, LayerNorm } from './normalization';
 import { AvgPool2d, MaxPool2d } from './pooling';
 import { Embedding } from './sparse';
 
@@ -120,6 +121,45 @@ describe('float64 gradchecks of the modules', () => {
     const m = new BatchNorm2d(2, { dtype: 'float64', momentum: null });
     randomizeAffine(m, 15);
     checkModule(m, f64([2, 2, 3, 3], 16));
+  });
+
+  it('GroupNorm and functional groupNorm', () => {
+    const m = new GroupNorm(2, 4, { dtype: 'float64' });
+    randomizeAffine(m, 60);
+    checkModule(m, f64([2, 4, 3], 61, 2));
+    checkModule(m, f64([3, 4], 62)); // (N, C): groups of 2 values
+    const gn = (x: Tensor, w: Tensor, b: Tensor) => F.groupNorm(x, 3, w, b, 1e-3);
+    expect(gradcheck(gn, [f64([2, 6, 2, 2], 63), f64([6], 64), f64([6], 65)], tight)).toBe(true);
+    expect(gradcheck((x: Tensor) => F.groupNorm(x, 1), [f64([2, 3, 4], 66)], tight)).toBe(true);
+  });
+
+  it('InstanceNorm1d and InstanceNorm2d in training and in evaluation, and functional instanceNorm', () => {
+    const m1 = new InstanceNorm1d(3, { dtype: 'float64', affine: true });
+    randomizeAffine(m1, 67);
+    checkModule(m1, f64([2, 3, 5], 68, 2));
+    checkModule(m1, f64([3, 4], 69)); // unbatched
+    const m2 = new InstanceNorm2d(2, { dtype: 'float64', affine: true, trackRunningStats: true });
+    randomizeAffine(m2, 70);
+    checkModule(m2, f64([2, 2, 3, 3], 71));
+    m2.eval(); // running statistics: an affine map of x
+    checkModule(m2, f64([2, 2, 3, 3], 72));
+    const inorm = (x: Tensor, w: Tensor, b: Tensor) => F.instanceNorm(x, null, null, w, b, true, 0.1, 1e-3);
+    expect(gradcheck(inorm, [f64([2, 3, 4, 2], 73), f64([3], 74), f64([3], 75)], tight)).toBe(true);
+    expect(gradcheck((x: Tensor) => F.instanceNorm(x), [f64([3, 2, 6], 76)], tight)).toBe(true);
+  });
+
+  it('Dropout1d and Dropout2d with a fixed mask', () => {
+    const g = new Generator(0);
+    for (const [m, shape] of [
+      [new Dropout1d(0.4, { generator: g }), [3, 4, 5]],
+      [new Dropout2d(0.4, { generator: g }), [2, 3, 2, 2]],
+    ] as const) {
+      const fn = (x: Tensor) => {
+        g.manualSeed(42); // the same mask on every evaluation
+        return m.forward(x);
+      };
+      expect(gradcheck(fn, [f64([...shape], 77)], tight)).toBe(true);
+    }
   });
 
   it('Dropout with a fixed mask', () => {

@@ -6,11 +6,13 @@
  * - containers {@link Sequential}, {@link ModuleList}, {@link ModuleDict};
  * - layers: {@link Linear}, {@link Bilinear}, {@link Conv1d}, {@link Conv2d}, {@link ConvTranspose2d},
  *   {@link MaxPool2d}, {@link AvgPool2d}, {@link Embedding}, {@link LayerNorm}, {@link BatchNorm1d},
- *   {@link BatchNorm2d}, {@link Dropout}, {@link Flatten}, {@link Unflatten}, {@link Identity} and the
- *   activations;
+ *   {@link BatchNorm2d}, {@link GroupNorm}, {@link InstanceNorm1d}, {@link InstanceNorm2d},
+ *   {@link Dropout}, {@link Dropout1d}, {@link Dropout2d}, {@link Flatten}, {@link Unflatten},
+ *   {@link Identity} and the activations;
+ * - forward hooks on every module ({@link Module.registerForwardHook}, {@link Module.registerForwardPreHook});
  * - `init`: weight initialisation (`kaimingUniform_`, `xavierNormal_`, `orthogonal_`, …);
  * - `functional`: the stateless functions the layers call (`linear`, `conv2d`, `maxPool2d`, `layerNorm`,
- *   `batchNorm`, `dropout`, …).
+ *   `batchNorm`, `groupNorm`, `instanceNorm`, `dropout`, `dropout2d`, …).
  *
  * @example
  * ```ts
@@ -27,7 +29,7 @@ export { ModuleDict, ModuleList, Sequential } from './container';
 export type { Conv1dModuleOptions, Conv2dModuleOptions, ConvTranspose2dModuleOptions } from './conv';
 export { Conv1d, Conv2d, ConvBase, ConvTranspose2d } from './conv';
 export type { DropoutModuleOptions } from './dropout';
-export { Dropout } from './dropout';
+export { Dropout, Dropout1d, Dropout2d } from './dropout';
 export { Flatten, Unflatten } from './flatten';
 export * as functional from './functional';
 export * as init from './init';
@@ -35,6 +37,8 @@ export type { LinearOptions } from './linear';
 export { Bilinear, Identity, Linear } from './linear';
 export type {
   BufferOptions,
+  ForwardHook,
+  ForwardPreHook,
   LayerOptions,
   LoadStateDictOptions,
   LoadStateDictResult,
@@ -42,8 +46,17 @@ export type {
   StateDictOptions,
 } from './module';
 export { Buffer, Module, Parameter } from './module';
-export type { BatchNormOptions, LayerNormOptions } from './normalization';
-export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm } from './normalization';
+export type { BatchNormOptions, GroupNormOptions, InstanceNormOptions, LayerNormOptions } from './normalization';
+export {
+  BatchNorm1d,
+  BatchNorm2d,
+  BatchNormBase,
+  GroupNorm,
+  InstanceNorm1d,
+  InstanceNorm2d,
+  InstanceNormBase,
+  LayerNorm,
+} from './normalization';
 export { AvgPool2d, MaxPool2d, MaxUnpool2d } from './pooling';
 export type { EmbeddingOptions, FromPretrainedOptions } from './sparse';
 export { Embedding } from './sparse';

@@ -370,3 +370,114 @@ class ReLULike extends Module<[Tensor], Tensor> {
     return relu(x);
   }
 }
+
+describe('forward hooks', () => {
+  it('capture every layer activation of a Sequential (for plotting)', () => {
+    const model = new Sequential(new Linear(2, 4), new Dropout(0.5), new Linear(4, 3)).eval();
+    const activations = new Map<string, Tensor>();
+    const handles = [...model.namedChildren()].map(([name, layer]) =>
+      layer.registerForwardHook((_m, _args, y) => {
+        activations.set(name, (y as Tensor).detach());
+      }),
+    );
+    const x = randn([5, 2]);
+    const y = model.forward(x);
+    expect([...activations.keys()]).toEqual(['0', '1', '2']);
+    const h0 = model.at(0).forward(x);
+    expect(activations.get('0')!).toBeAllclose(h0);
+    expect(activations.get('1')!).toBeAllclose(h0); // Dropout in eval: identity
+    expect(activations.get('2')!).toBeAllclose(y);
+    // Removing every handle stops the capture and restores the class's forward.
+    for (const h of handles) h.remove();
+    activations.clear();
+    model.forward(x);
+    expect(activations.size).toBe(0);
+    for (const layer of model.children()) expect(Object.hasOwn(layer, 'forward')).toBe(false);
+  });
+
+  it('run pre-hooks, then forward, then forward hooks, each in registration order', () => {
+    const lin = new Linear(3, 2);
+    const order: string[] = [];
+    lin.registerForwardHook(() => {
+      order.push('post1');
+    });
+    lin.registerForwardPreHook(() => {
+      order.push('pre1');
+    });
+    lin.registerForwardPreHook(() => {
+      order.push('pre2');
+    });
+    lin.registerForwardHook(() => {
+      order.push('post2');
+    });
+    lin.forward(ones([1, 3]));
+    expect(order).toEqual(['pre1', 'pre2', 'post1', 'post2']);
+  });
+
+  it('let a pre-hook replace the arguments and a forward hook replace the output', () => {
+    const lin = new Linear(3, 2);
+    const x = randn([4, 3]);
+    const expected = lin.forward(x.mul(2)).add(1);
+    let seenArgs: Tensor | null = null;
+    lin.registerForwardPreHook((_m, [input]) => [input.mul(2)]);
+    lin.registerForwardHook((m, [input], y) => {
+      expect(m).toBe(lin);
+      seenArgs = input;
+      return y.add(0.5);
+    });
+    lin.registerForwardHook((_m, _args, y) => y.add(0.5)); // sees the previous hook's output
+    expect(lin.forward(x)).toBeAllclose(expected);
+    expect(seenArgs!).toBeAllclose(x.mul(2)); // forward hooks get the arguments after the pre-hooks
+  });
+
+  it('are removed by their handle; other hooks stay', () => {
+    const lin = new Linear(2, 2);
+    let a = 0;
+    let b = 0;
+    const ha = lin.registerForwardHook(() => {
+      a++;
+    });
+    lin.registerForwardPreHook(() => {
+      b++;
+    });
+    lin.forward(ones([1, 2]));
+    ha.remove();
+    ha.remove();
+    lin.forward(ones([1, 2]));
+    expect([a, b]).toEqual([1, 2]);
+  });
+
+  it('run when a parent module calls its child, and keep parameters and state-dict keys unchanged', () => {
+    const block = new Block();
+    const keys = [...block.stateDict().keys()];
+    let calls = 0;
+    block.inner.registerForwardHook(() => {
+      calls++;
+    });
+    block.forward(ones([2, 3]));
+    expect(calls).toBe(1);
+    expect([...block.stateDict().keys()]).toEqual(keys);
+    expect(Object.keys(block.inner)).not.toContain('forward');
+  });
+
+  it('wrap a forward defined as an own property and restore it', () => {
+    class Arrow extends Module<[Tensor], Tensor> {
+      forward = (x: Tensor): Tensor => x.add(1);
+    }
+    const m = new Arrow();
+    const own = m.forward;
+    const h = m.registerForwardHook((_m, _a, y) => y.mul(10));
+    expect(m.forward(zeros([1]))).toBeAllclose([10]);
+    h.remove();
+    expect(m.forward).toBe(own);
+    expect(m.forward(zeros([1]))).toBeAllclose([1]);
+  });
+
+  it('reject a pre-hook that returns something other than an argument list', () => {
+    const lin = new Linear(2, 2);
+    lin.registerForwardPreHook(((_m: Module, [x]: [Tensor]) => x) as unknown as () => undefined);
+    expect(() => lin.forward(ones([1, 2]))).toThrow(
+      'registerForwardPreHook: a forward pre-hook of Linear returned object; return the argument list of forward (an array, e.g. [x]) or undefined to keep it',
+    );
+  });
+});

@@ -2,6 +2,7 @@ import { noGrad } from '../autograd/mode';
 import type { DType } from '../dtype';
 import { isFloating } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
+import { RemovableHandle } from '../hooks';
 import type { Generator as RandomGenerator } from '../random';
 import type { SafetensorsDType } from '../safetensors/format';
 import { shapesEqual } from '../shape';
@@ -114,6 +115,68 @@ export interface StateDictOptions {
 /** A state dict to load: a `Map` (what {@link Module.stateDict} returns) or a plain object of tensors. */
 export type StateDictLike = ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>;
 
+/**
+ * A hook of {@link Module.registerForwardPreHook}: called with the module and the arguments of `forward`
+ * before it runs; returns a replacement argument list (an array) or nothing to keep it.
+ *
+ * @example
+ * ```ts
+ * const scaleInput: ForwardPreHook<Linear, [Tensor]> = (m, [x]) => [x.mul(0.5)];
+ * ```
+ */
+export type ForwardPreHook<M = Module, In extends unknown[] = unknown[]> = (module: M, args: In) => In | undefined;
+
+/**
+ * A hook of {@link Module.registerForwardHook}: called with the module, the arguments `forward` got and
+ * its output after it ran; returns a replacement output or nothing to keep it.
+ *
+ * @example
+ * ```ts
+ * const log: ForwardHook<Linear, [Tensor], Tensor> = (m, args, y) => { console.log(y.shape); };
+ * ```
+ */
+export type ForwardHook<M = Module, In extends unknown[] = unknown[], Out = unknown> = (
+  module: M,
+  args: In,
+  output: Out,
+) => Out | undefined;
+
+/** A module's forward hooks, and the `forward` property its hooked `forward` replaced. */
+interface ForwardHooks {
+  pre: Map<number, ForwardPreHook<Module, unknown[]>>;
+  post: Map<number, ForwardHook<Module, unknown[], unknown>>;
+  /** The module's own `forward` property before the hooks (usually none: `forward` is a method). */
+  ownForward: PropertyDescriptor | undefined;
+}
+
+/**
+ * The forward hooks of the modules that have any. Kept outside the instances so that a module without
+ * hooks has no extra fields (fields are what {@link Module} walks) and pays nothing.
+ */
+const forwardHooks = new WeakMap<Module, ForwardHooks>();
+
+/** Runs `forward` (the module's own, unhooked) between `hooks`' pre-hooks and forward hooks. */
+function runHooked(module: Module, hooks: ForwardHooks, forward: (...args: unknown[]) => unknown, args: unknown[]) {
+  // Copies: a hook may remove itself (or others) while running.
+  for (const hook of [...hooks.pre.values()]) {
+    const r = hook(module, args);
+    if (r === undefined) continue;
+    if (!Array.isArray(r)) {
+      throw new TensorError(
+        'registerForwardPreHook',
+        `a forward pre-hook of ${module.constructor.name} returned ${typeof r}; return the argument list of forward (an array, e.g. [x]) or undefined to keep it`,
+      );
+    }
+    args = r;
+  }
+  let output = forward.apply(module, args);
+  for (const hook of [...hooks.post.values()]) {
+    const r = hook(module, args, output);
+    if (r !== undefined) output = r;
+  }
+  return output;
+}
+
 function joinName(prefix: string, name: string): string {
   return prefix === '' ? name : `${prefix}.${name}`;
 }
@@ -146,7 +209,8 @@ function checkMemberName(kind: string, name: string): void {
  * ("0", "1", …) come first in numeric order — which is what {@link Sequential} and {@link ModuleList}
  * rely on; {@link ModuleDict} keeps its own order for arbitrary names.
  *
- * `forward` holds the computation; call it directly: `model.forward(x)`.
+ * `forward` holds the computation; call it directly: `model.forward(x)`. Forward hooks
+ * ({@link Module.registerForwardPreHook}, {@link Module.registerForwardHook}) run on every such call.
  *
  * @typeParam In - the argument list of `forward`
  * @typeParam Out - what `forward` returns
@@ -170,6 +234,92 @@ export abstract class Module<In extends unknown[] = unknown[], Out = unknown> {
 
   /** The computation. Subclasses implement it; call it as `module.forward(...)`. */
   abstract forward(...inputs: In): Out;
+
+  /**
+   * Registers `hook` to run before every call of `forward`, like PyTorch's `register_forward_pre_hook`:
+   * `hook(module, args)` gets the argument list and may return a replacement list (an array; a single
+   * input is `[x]`) or nothing to keep it. Pre-hooks run in registration order, each given the previous
+   * one's arguments.
+   *
+   * Modules are called as `module.forward(...)` (there is no separate `call`), so registering the first
+   * hook on a module replaces its `forward` with a non-enumerable own property that runs the hooks around
+   * the class's `forward`; removing the last hook restores it. Calls from a container (`Sequential`) or a
+   * parent's `forward` are hooked the same way; `super.forward(...)` inside a subclass is not (it is the
+   * same call).
+   *
+   * @param hook - `(module, args) => newArgs | undefined`
+   * @returns a handle whose `remove()` unregisters the hook
+   *
+   * @example
+   * ```ts
+   * const lin = new Linear(3, 2);
+   * const h = lin.registerForwardPreHook((m, [x]) => [x.clamp(-1, 1)]); // clip inputs
+   * lin.forward(randn([4, 3]));
+   * h.remove();
+   * ```
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this, In>): RemovableHandle {
+    if (typeof hook !== 'function') throw new TensorError('registerForwardPreHook', 'hook must be a function');
+    const hooks = this.forwardHooks();
+    return RemovableHandle.add(hooks.pre, hook as unknown as ForwardPreHook<Module, unknown[]>, () =>
+      this.releaseForwardHooks(hooks),
+    );
+  }
+
+  /**
+   * Registers `hook` to run after every call of `forward`, like PyTorch's `register_forward_hook`:
+   * `hook(module, args, output)` gets the arguments `forward` was called with (after the pre-hooks) and
+   * its output, and may return a replacement output or nothing to keep it. Forward hooks run in
+   * registration order, each given the previous one's output. See {@link Module.registerForwardPreHook}
+   * for how `forward` is hooked.
+   *
+   * @param hook - `(module, args, output) => newOutput | undefined`
+   * @returns a handle whose `remove()` unregisters the hook
+   *
+   * @example
+   * ```ts
+   * // Capture every layer's activations, e.g. to plot them.
+   * const model = new Sequential(new Linear(2, 16), new ReLU(), new Linear(16, 1));
+   * const activations = new Map<string, Tensor>();
+   * const handles = [...model.namedChildren()].map(([name, layer]) =>
+   *   layer.registerForwardHook((m, args, y) => { activations.set(name, (y as Tensor).detach()); }),
+   * );
+   * model.forward(randn([8, 2])); // activations: '0' (8,16), '1' (8,16), '2' (8,1)
+   * for (const h of handles) h.remove();
+   * ```
+   */
+  registerForwardHook(hook: ForwardHook<this, In, Out>): RemovableHandle {
+    if (typeof hook !== 'function') throw new TensorError('registerForwardHook', 'hook must be a function');
+    const hooks = this.forwardHooks();
+    return RemovableHandle.add(hooks.post, hook as unknown as ForwardHook<Module, unknown[], unknown>, () =>
+      this.releaseForwardHooks(hooks),
+    );
+  }
+
+  /** This module's hook tables, installing the hooked `forward` on first use. */
+  private forwardHooks(): ForwardHooks {
+    const existing = forwardHooks.get(this);
+    if (existing !== undefined) return existing;
+    const ownForward = Object.getOwnPropertyDescriptor(this, 'forward');
+    const forward = this.forward as (...args: unknown[]) => unknown; // the class's (or an own) forward
+    const hooks: ForwardHooks = { pre: new Map(), post: new Map(), ownForward };
+    Object.defineProperty(this, 'forward', {
+      configurable: true,
+      enumerable: false,
+      writable: true,
+      value: (...args: unknown[]) => runHooked(this, hooks, forward, args),
+    });
+    forwardHooks.set(this, hooks);
+    return hooks;
+  }
+
+  /** Restores the unhooked `forward` once the last hook of `hooks` is removed. */
+  private releaseForwardHooks(hooks: ForwardHooks): void {
+    if (hooks.pre.size > 0 || hooks.post.size > 0 || forwardHooks.get(this) !== hooks) return;
+    forwardHooks.delete(this);
+    if (hooks.ownForward !== undefined) Object.defineProperty(this, 'forward', hooks.ownForward);
+    else Reflect.deleteProperty(this, 'forward');
+  }
 
   /**
    * The module's own named members, in order: by default its own enumerable fields. Containers that keep

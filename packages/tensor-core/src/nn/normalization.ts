@@ -249,3 +249,273 @@ export class BatchNorm2d extends BatchNormBase {
     }
   }
 }
+
+/** Options of {@link GroupNorm}. */
+export interface GroupNormOptions {
+  /** Added to the variance for numerical stability (default 1e-5). */
+  eps?: number;
+  /** Learn a per-channel scale `weight` (ones) and shift `bias` (zeros) (default true). */
+  affine?: boolean;
+  /** dtype of the parameters (default float32). */
+  dtype?: 'float32' | 'float64';
+}
+
+/**
+ * Group normalisation (`torch.nn.GroupNorm`, Wu & He, 2018): the `numChannels` channels are split into
+ * `numGroups` groups of consecutive channels, and each group of each sample is normalised over its
+ * channels and spatial positions, `y = (x - E[x]) / √(Var[x] + eps) · weight + bias` (biased variance).
+ * It does not depend on the batch, so training and evaluation compute the same thing; see
+ * {@link functional.groupNorm}.
+ *
+ * Parameters: `weight` (ones) and `bias` (zeros), each `(numChannels)`, unless `affine: false`.
+ *
+ * Shapes: `(N, C, *)` → the same.
+ *
+ * @example
+ * ```ts
+ * const gn = new GroupNorm(3, 6);   // 3 groups of 2 channels
+ * gn.forward(randn([20, 6, 10, 10])).shape; // [20, 6, 10, 10]
+ * new GroupNorm(6, 6);              // InstanceNorm with a per-channel affine
+ * new GroupNorm(1, 6);              // LayerNorm over (C, H, W) with a per-channel affine
+ * ```
+ */
+export class GroupNorm extends Module<[Tensor], Tensor> {
+  /** Number of groups G. */
+  readonly numGroups: number;
+  /** Number of channels C (a multiple of G). */
+  readonly numChannels: number;
+  /** Added to the variance. */
+  readonly eps: number;
+  /** Whether there are learned `weight` and `bias`. */
+  readonly affine: boolean;
+  /** Scale `(C)`, or null. */
+  weight: Parameter | null;
+  /** Shift `(C)`, or null. */
+  bias: Parameter | null;
+
+  /**
+   * @param numGroups - the number of groups G
+   * @param numChannels - the number of channels C, a multiple of G
+   * @param options - `eps`, `affine`, `dtype`
+   */
+  constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
+    super();
+    for (const [name, v] of [
+      ['numGroups', numGroups],
+      ['numChannels', numChannels],
+    ] as const) {
+      if (!Number.isInteger(v) || v <= 0)
+        throw new TensorError('GroupNorm', `${name} must be a positive integer, got ${v}`);
+    }
+    if (numChannels % numGroups !== 0) {
+      throw new TensorError(
+        'GroupNorm',
+        `${numChannels} channels cannot be split into ${numGroups} groups (num_channels must be divisible by num_groups)`,
+      );
+    }
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
+    this.eps = options.eps ?? 1e-5;
+    this.affine = options.affine ?? true;
+    const dtype = options.dtype ?? 'float32';
+    this.weight = this.affine ? new Parameter(ones([numChannels], { dtype })) : null;
+    this.bias = this.affine ? new Parameter(zeros([numChannels], { dtype })) : null;
+    this.resetParameters();
+  }
+
+  /** Sets `weight` to ones and `bias` to zeros. */
+  resetParameters(): void {
+    if (this.weight !== null) init.ones_(this.weight);
+    if (this.bias !== null) init.zeros_(this.bias);
+  }
+
+  /** `(N, C, *)` → the same. */
+  forward(x: Tensor): Tensor {
+    if (x.ndim < 2 || x.shape[1] !== this.numChannels) {
+      throw new TensorError(
+        'GroupNorm',
+        `expected an input of shape (N, ${this.numChannels}, *), got ${fmtShape(x.shape)}`,
+      );
+    }
+    return F.groupNorm(x, this.numGroups, this.weight, this.bias, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${this.eps}, affine=${this.affine}`;
+  }
+}
+
+/** Options of {@link InstanceNorm1d} and {@link InstanceNorm2d}. */
+export interface InstanceNormOptions {
+  /** Added to the variance for numerical stability (default 1e-5). */
+  eps?: number;
+  /** Weight of the current batch in the running statistics (default 0.1). */
+  momentum?: number;
+  /** Learn a per-channel scale `weight` (ones) and shift `bias` (zeros) (default false, unlike BatchNorm). */
+  affine?: boolean;
+  /**
+   * Keep running statistics, updated in training and used in evaluation (default false, unlike BatchNorm:
+   * without them every instance is normalised with its own statistics in evaluation too).
+   */
+  trackRunningStats?: boolean;
+  /** dtype of the parameters and running statistics (default float32). */
+  dtype?: 'float32' | 'float64';
+}
+
+/**
+ * What {@link InstanceNorm1d} and {@link InstanceNorm2d} share (PyTorch's `_InstanceNorm`): each channel
+ * of each sample is normalised over its spatial positions, `y = (x - mean) / √(var + eps) · weight + bias`;
+ * see {@link functional.instanceNorm}.
+ *
+ * In training mode, and always without `trackRunningStats`, `mean` and `var` are the instance's own; with
+ * `trackRunningStats` the running statistics are updated in training
+ * (`running = (1 - momentum) · running + momentum · batch`, the instance statistics averaged over the
+ * batch, unbiased variance) and used in evaluation. As in PyTorch, `num_batches_tracked` exists (for the
+ * state dict) but is not counted.
+ *
+ * Parameters: `weight` (ones), `bias` (zeros), each `(numFeatures)`, only with `affine: true`. Buffers:
+ * `running_mean` (zeros), `running_var` (ones), `num_batches_tracked` (0, saved as int64), only with
+ * `trackRunningStats: true`. Unbatched inputs (without N) are normalised as a batch of one.
+ */
+export abstract class InstanceNormBase extends Module<[Tensor], Tensor> {
+  /** Number of channels C. */
+  readonly numFeatures: number;
+  /** Added to the variance. */
+  readonly eps: number;
+  /** Weight of a new batch in the running statistics. */
+  momentum: number;
+  /** Whether there are learned `weight` and `bias`. */
+  readonly affine: boolean;
+  /** Whether running statistics are kept. */
+  readonly trackRunningStats: boolean;
+  /** Scale `(C)`, or null. */
+  weight: Parameter | null;
+  /** Shift `(C)`, or null. */
+  bias: Parameter | null;
+  /** Running mean `(C)`, or null. */
+  running_mean: Buffer | null;
+  /** Running (unbiased) variance `(C)`, or null. */
+  running_var: Buffer | null;
+  /** PyTorch's batch counter, kept for the state dict (InstanceNorm does not count), or null. */
+  num_batches_tracked: Buffer | null;
+
+  /** The number of spatial dims of a batched input (1 for InstanceNorm1d, 2 for InstanceNorm2d). */
+  protected abstract readonly spatialDims: number;
+
+  /**
+   * @param numFeatures - the number of channels C
+   * @param options - `eps`, `momentum`, `affine`, `trackRunningStats`, `dtype`
+   */
+  constructor(numFeatures: number, options: InstanceNormOptions = {}) {
+    super();
+    const name = this.constructor.name;
+    if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
+      throw new TensorError(name, `numFeatures must be a positive integer, got ${numFeatures}`);
+    }
+    this.numFeatures = numFeatures;
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum ?? 0.1;
+    this.affine = options.affine ?? false;
+    this.trackRunningStats = options.trackRunningStats ?? false;
+    const dtype = options.dtype ?? 'float32';
+    this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
+    this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
+    if (this.trackRunningStats) {
+      this.running_mean = new Buffer(zeros([numFeatures], { dtype }));
+      this.running_var = new Buffer(ones([numFeatures], { dtype }));
+      this.num_batches_tracked = new Buffer(tensor(0, { dtype: 'int32' }), { safetensorsDtype: 'I64' });
+    } else {
+      this.running_mean = null;
+      this.running_var = null;
+      this.num_batches_tracked = null;
+    }
+    this.resetParameters();
+  }
+
+  /** Resets `running_mean` to zeros, `running_var` to ones and `num_batches_tracked` to 0. */
+  resetRunningStats(): void {
+    noGrad(() => {
+      this.running_mean?.zero_();
+      this.running_var?.fill_(1);
+      this.num_batches_tracked?.zero_();
+    });
+  }
+
+  /** Resets the running statistics, `weight` to ones and `bias` to zeros. */
+  resetParameters(): void {
+    this.resetRunningStats();
+    if (this.weight !== null) init.ones_(this.weight);
+    if (this.bias !== null) init.zeros_(this.bias);
+  }
+
+  /** Normalises `x` `(N, C, *)` or unbatched `(C, *)` per instance and channel; see the class description. */
+  forward(x: Tensor): Tensor {
+    const name = this.constructor.name;
+    const batched = x.ndim === this.spatialDims + 2;
+    if (!batched && x.ndim !== this.spatialDims + 1) {
+      const dims = this.spatialDims === 1 ? '2D (C, L) or 3D (N, C, L)' : '3D (C, H, W) or 4D (N, C, H, W)';
+      throw new TensorError(name, `expected a ${dims} input, got ${x.ndim}D input of shape ${fmtShape(x.shape)}`);
+    }
+    const c = x.shape[batched ? 1 : 0];
+    if (this.affine && c !== this.numFeatures) {
+      throw new TensorError(
+        name,
+        `expected input's size at dim=${batched ? 1 : 0} to match num_features (${this.numFeatures}), but got ${fmtShape(x.shape)}`,
+      );
+    }
+    const input = batched ? x : x.unsqueeze(0); // (C, *) → (1, C, *)
+    const useInputStats = this.training || !this.trackRunningStats;
+    const y = F.instanceNorm(
+      input,
+      this.running_mean,
+      this.running_var,
+      this.weight,
+      this.bias,
+      useInputStats,
+      this.momentum,
+      this.eps,
+    );
+    return batched ? y : y.squeeze(0);
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, track_running_stats=${this.trackRunningStats}`;
+  }
+}
+
+/**
+ * Instance normalisation of sequences `(N, C, L)` (`torch.nn.InstanceNorm1d`, Ulyanov et al., 2016): every
+ * channel of every sample normalised over its length; see {@link InstanceNormBase}.
+ *
+ * Shapes: `(N, C, L)` or `(C, L)` → the same.
+ *
+ * @example
+ * ```ts
+ * const norm = new InstanceNorm1d(100);
+ * norm.forward(randn([20, 100, 40])).shape; // [20, 100, 40]
+ * ```
+ */
+export class InstanceNorm1d extends InstanceNormBase {
+  protected get spatialDims(): number {
+    return 1;
+  }
+}
+
+/**
+ * Instance normalisation of images `(N, C, H, W)` (`torch.nn.InstanceNorm2d`), as in style transfer and
+ * image-to-image GANs: every `(H, W)` map normalised on its own; see {@link InstanceNormBase}.
+ *
+ * Shapes: `(N, C, H, W)` or `(C, H, W)` → the same.
+ *
+ * @example
+ * ```ts
+ * const norm = new InstanceNorm2d(64, { affine: true, trackRunningStats: true });
+ * norm.forward(randn([8, 64, 32, 32]));  // training: instance statistics, running stats updated
+ * norm.eval().forward(randn([1, 64, 32, 32])); // evaluation: running statistics
+ * ```
+ */
+export class InstanceNorm2d extends InstanceNormBase {
+  protected get spatialDims(): number {
+    return 2;
+  }
+}
