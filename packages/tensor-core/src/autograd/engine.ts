@@ -108,9 +108,23 @@ function topoOrder(roots: readonly Tensor[]): Node[] {
   return order.reverse();
 }
 
-function accumulate(map: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
+/**
+ * Adds `g` to the gradient collected for `t` in `map`. The first sum is a new tensor; it belongs to the pass
+ * (it is in `owned`) until it is handed on, so further contributions are added into it in place instead of
+ * allocating a sum each time (a weight used at every step of an RNN gets one buffer, not one per step).
+ * With `owned` null (createGraph: the sums must be recorded) every sum is a new tensor.
+ */
+function accumulate(map: Map<Tensor, Tensor>, owned: Set<Tensor> | null, t: Tensor, g: Tensor): void {
   const prev = map.get(t);
-  map.set(t, prev === undefined ? g : (apply('add', [prev, g], null) as Tensor));
+  if (prev === undefined) {
+    map.set(t, g);
+  } else if (owned?.has(prev)) {
+    prev.add_(g);
+  } else {
+    const sum = apply('add', [prev, g], null) as Tensor;
+    owned?.add(sum);
+    map.set(t, sum);
+  }
 }
 
 /**
@@ -154,21 +168,24 @@ function propagate(
   const createGraph = opts.createGraph ?? false;
   const retain = opts.retainGraph ?? createGraph;
   const grads = new Map<Tensor, Tensor>();
+  // Sums made by this pass that nothing else has seen yet: safe to add into in place.
+  const owned = createGraph ? null : new Set<Tensor>();
   // A leaf's gradient goes to .grad (backward) or to the result map only if grad() asked for it.
   const leafGrads = new Map<Tensor, Tensor>();
   const toLeaf = (x: Tensor, g: Tensor): void => {
-    if (onLeaf !== null || keep?.has(x)) accumulate(leafGrads, x, g);
+    if (onLeaf !== null || keep?.has(x)) accumulate(leafGrads, owned, x, g);
   };
   const prev = setGradEnabled(createGraph);
   try {
     for (let i = 0; i < roots.length; i++) {
       if (roots[i].gradFn === null) {
         if (roots[i].requiresGrad) toLeaf(roots[i], seeds[i]);
-      } else accumulate(grads, roots[i], seeds[i]);
+      } else accumulate(grads, owned, roots[i], seeds[i]);
     }
     for (const node of topoOrder(roots)) {
       let g = grads.get(node.output);
       if (g === undefined) continue;
+      owned?.delete(g); // handed to hooks and the rule from here on: never added into again
       if (node.freed) {
         throw new TensorError(
           'backward',
@@ -190,7 +207,7 @@ function propagate(
         if (!shapesEqual(gi.shape, x.shape)) gi = sumToShape(gi, x.shape);
         if (gi.dtype !== x.dtype) gi = apply('cast', [gi], { dtype: x.dtype });
         if (x.gradFn === null) toLeaf(x, gi);
-        else accumulate(grads, x, gi);
+        else accumulate(grads, owned, x, gi);
       }
       if (!retain) node.freed = true;
       // This output's gradient has been passed on; drop it so long chains do not hold every gradient at once.
