@@ -20,6 +20,7 @@ export type { Graph, GraphEdge, GraphNode, TraceOptions } from './graph';
 export { traceGraph } from './graph';
 export * as nn from './nn/index';
 export type {
+  AdaptiveSize2d,
   AvgPool2dOptions,
   Conv1dOptions,
   Conv2dOptions,
@@ -30,6 +31,10 @@ export type {
   UnfoldOptions,
 } from './ops/conv';
 export {
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  adaptiveMaxPool2dWithIndices,
   avgPool2d,
   conv1d,
   conv2d,
@@ -96,6 +101,8 @@ export {
   tril,
   triu,
 } from './ops/indexing';
+export type { InterpolateMode, InterpolateOptions } from './ops/interpolate';
+export { interpolate } from './ops/interpolate';
 export { bmm, matmul, matmulT, mm, outer } from './ops/linalg';
 export type { VarOptions } from './ops/reduce';
 export {
@@ -113,6 +120,7 @@ export {
   sum,
   variance,
 } from './ops/reduce';
+export type { PadMode, PadOptions } from './ops/shape';
 export {
   broadcastTo,
   cat,
