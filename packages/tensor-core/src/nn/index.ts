@@ -5,7 +5,9 @@
  *   parameters, buffers and children; `stateDict`/`loadStateDict` use PyTorch's keys);
  * - containers {@link Sequential}, {@link ModuleList}, {@link ModuleDict};
  * - layers: {@link Linear}, {@link Bilinear}, {@link Conv1d}, {@link Conv2d}, {@link ConvTranspose2d},
- *   {@link MaxPool2d}, {@link AvgPool2d}, {@link Embedding}, {@link LayerNorm}, {@link BatchNorm1d},
+ *   {@link MaxPool2d}, {@link AvgPool2d}, {@link AdaptiveAvgPool2d}, {@link AdaptiveMaxPool2d},
+ *   {@link AdaptiveAvgPool1d}, {@link Upsample}, {@link UpsamplingNearest2d}, {@link UpsamplingBilinear2d},
+ *   {@link Embedding}, {@link LayerNorm}, {@link BatchNorm1d},
  *   {@link BatchNorm2d}, {@link Dropout}, {@link Flatten}, {@link Unflatten}, {@link Identity} and the
  *   activations;
  * - `init`: weight initialisation (`kaimingUniform_`, `xavierNormal_`, `orthogonal_`, …);
@@ -24,7 +26,7 @@
 export { ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh } from './activation';
 export type { TensorModule } from './container';
 export { ModuleDict, ModuleList, Sequential } from './container';
-export type { Conv1dModuleOptions, Conv2dModuleOptions, ConvTranspose2dModuleOptions } from './conv';
+export type { Conv1dModuleOptions, Conv2dModuleOptions, ConvTranspose2dModuleOptions, PaddingMode } from './conv';
 export { Conv1d, Conv2d, ConvBase, ConvTranspose2d } from './conv';
 export type { DropoutModuleOptions } from './dropout';
 export { Dropout } from './dropout';
@@ -44,6 +46,15 @@ export type {
 export { Buffer, Module, Parameter } from './module';
 export type { BatchNormOptions, LayerNormOptions } from './normalization';
 export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm } from './normalization';
-export { AvgPool2d, MaxPool2d, MaxUnpool2d } from './pooling';
+export {
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
+  AvgPool2d,
+  MaxPool2d,
+  MaxUnpool2d,
+} from './pooling';
 export type { EmbeddingOptions, FromPretrainedOptions } from './sparse';
 export { Embedding } from './sparse';
+export type { UpsampleOptions, Upsampling2dOptions } from './upsampling';
+export { Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from './upsampling';
