@@ -14,6 +14,8 @@ export interface UpsampleOptions {
   mode?: InterpolateMode;
   /** Linear modes only: align the corner points of input and output (default false). */
   alignCorners?: boolean | null;
+  /** With `scaleFactor`: resample by `in/out` rather than by the given factor (default false). */
+  recomputeScaleFactor?: boolean | null;
 }
 
 /** PyTorch prints scale factors as floats (`2.0`) and tuples in brackets here, as the other layers do. */
@@ -47,8 +49,10 @@ export class Upsample extends Module<[Tensor], Tensor> {
   readonly mode: InterpolateMode;
   /** Whether the linear modes align corner points (null: not set, which is false). */
   readonly alignCorners: boolean | null;
+  /** Whether the resampling uses `in/out` instead of the given scale factor. */
+  readonly recomputeScaleFactor: boolean | null;
 
-  /** @param options - `size` or `scaleFactor`, `mode` (`'nearest'`), `alignCorners` */
+  /** @param options - `size` or `scaleFactor`, `mode` (`'nearest'`), `alignCorners`, `recomputeScaleFactor` */
   constructor(options: UpsampleOptions) {
     super();
     const name = this.constructor.name;
@@ -61,6 +65,7 @@ export class Upsample extends Module<[Tensor], Tensor> {
     this.scaleFactor = options.scaleFactor ?? null;
     this.mode = options.mode ?? 'nearest';
     this.alignCorners = options.alignCorners ?? null;
+    this.recomputeScaleFactor = options.recomputeScaleFactor ?? null;
   }
 
   /** `(N, C, *in)` → `(N, C, *out)`. */
@@ -70,6 +75,7 @@ export class Upsample extends Module<[Tensor], Tensor> {
       scaleFactor: this.scaleFactor,
       mode: this.mode,
       alignCorners: this.alignCorners,
+      recomputeScaleFactor: this.recomputeScaleFactor,
     });
   }
 

@@ -26,6 +26,11 @@ export interface InterpolateOptions {
    * of pixels whose corner edges coincide (false, the default).
    */
   alignCorners?: boolean | null;
+  /**
+   * With `scaleFactor`: compute the source positions from the input and output sizes (`in/out`) instead of
+   * from the given scale factor (default false, PyTorch's default behaviour since 1.11).
+   */
+  recomputeScaleFactor?: boolean | null;
 }
 
 const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear'];
@@ -43,18 +48,18 @@ function perDim(name: string, v: number | readonly number[], n: number, x: Tenso
 }
 
 /**
- * Resizes the spatial dims of `x`, like PyTorch's `F.interpolate` (with `recompute_scale_factor` left at its
- * default). The output size is `size`, or `⌊in · scaleFactor⌋` per dim. Output entry `j` of a dim reads
- * input position `src(j)`:
- * - `'nearest'`: `min(⌊j · s⌋, in - 1)` with `s = 1/scaleFactor` when a scale factor was given, else
- *   `in/out` (PyTorch's legacy rule, computed in float32 as PyTorch does).
+ * Resizes the spatial dims of `x`, like PyTorch's `F.interpolate`. The output size is `size`, or
+ * `⌊in · scaleFactor⌋` per dim. Output entry `j` of a dim reads input position `src(j)`:
+ * - `'nearest'`: `min(⌊j · s⌋, in - 1)` with `s = 1/scaleFactor` when a scale factor was given (and
+ *   `recomputeScaleFactor` is not set), else `in/out` (PyTorch's legacy rule, computed in float32 as PyTorch does).
  * - `'nearest-exact'`: `min(⌊(j + 0.5) · s⌋, in - 1)` (Pillow's and scikit-image's rule).
  * - `'linear'`/`'bilinear'`: `src = s·(j + 0.5) - 0.5` clamped at 0 (or `j·(in-1)/(out-1)` with
  *   `alignCorners`), blending the two neighbours `⌊src⌋` and `⌊src⌋ + 1` by distance; bilinear does this
  *   along H, then W.
  *
  * @param x - `(N, C, L)` or `(N, C, H, W)`.
- * @param opts - `size` or `scaleFactor` (exactly one), `mode` (`'nearest'`), `alignCorners` (linear modes).
+ * @param opts - `size` or `scaleFactor` (exactly one), `mode` (`'nearest'`), `alignCorners` (linear modes),
+ *   `recomputeScaleFactor` (false).
  * @returns `(N, C, Lout)` or `(N, C, Hout, Wout)`.
  * @throws TensorError - for a mode that does not fit the input's dims, `alignCorners` with a nearest mode,
  *   both or neither of `size` and `scaleFactor`, and an empty output.
@@ -103,6 +108,9 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   let outSize: number[];
   let scales: (number | null)[];
   if (hasSize) {
+    if (opts.recomputeScaleFactor) {
+      throw new TensorError(op, 'recomputeScaleFactor is not meaningful with an explicit size');
+    }
     outSize = perDim('size', opts.size as number | readonly number[], nd, x);
     if (outSize.some((s) => !Number.isInteger(s))) {
       throw new TensorError(op, `size must hold integers, got [${outSize.join(', ')}]`);
@@ -114,6 +122,7 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
       throw new TensorError(op, `scaleFactor must be positive and finite, got [${scales.join(', ')}]`);
     }
     outSize = inSize.map((s, i) => Math.floor(s * (scales[i] as number)));
+    if (opts.recomputeScaleFactor) scales = outSize.map(() => null);
   }
   if (outSize.some((s) => s < 1) || inSize.some((s) => s < 1)) {
     throw new TensorError(
