@@ -396,6 +396,9 @@ describe('padding modes, interpolation and adaptive pooling', () => {
     expect(rejects('pad', () => pad(x3, [1, 5], { mode: 'circular' }))).toContain(
       'circular padding must be at most the padded dim (it wraps around once): pads (1, 5) for dim 2 of size 4',
     );
+    expect(rejects('pad', () => pad(x3, [-2, 3], { mode: 'circular' }))).toContain(
+      'circular padding must be at most the 2 entries left after cropping (it wraps around once): pads (-2, 3)',
+    );
     expect(rejects('pad', () => pad(zeros([4]), [1, 1], { mode: 'replicate' }))).toBe(
       'pad: replicate padding of the last 1 dims ([1, 1]) needs a 2-d or 3-d input, got (4); only the last 1, 2 or 3 dims can be padded this way',
     );

@@ -305,7 +305,8 @@ const PAD_MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circ
  * - `'reflect'`: mirrors the input about its edge, without repeating the edge (`[1, 2, 3]` padded by 2 on
  *   the left gives `[3, 2, 1, 2, 3]`); each pad must be smaller than its dim.
  * - `'replicate'`: repeats the edge value.
- * - `'circular'`: wraps around (the left border comes from the right end); each pad at most its dim.
+ * - `'circular'`: wraps around (the left border comes from the right end); each pad at most its dim (after
+ *   cropping by the other side's negative pad).
  *
  * The three non-constant modes pad the last 1, 2 or 3 dims of an input with one or two more dims than
  * that (`(C, W)`/`(N, C, W)`, `(C, H, W)`/`(N, C, H, W)`, `(C, D, H, W)`/`(N, C, D, H, W)`), as in PyTorch.
@@ -362,12 +363,14 @@ function padIndex(mode: PadMode, shape: readonly number[], d: number, before: nu
   if (mode === 'reflect' && (before >= n || after >= n)) {
     throw new TensorError('pad', `reflect padding must be smaller than the padded dim: ${rule}`);
   }
-  if (mode === 'circular' && (before > n || after > n)) {
-    throw new TensorError('pad', `circular padding must be at most the padded dim (it wraps around once): ${rule}`);
-  }
   const len = n + before + after;
   const kept = n - Math.max(0, -before) - Math.max(0, -after); // circular: the cropped length
   if (len < 1 || kept < 1) throw new TensorError('pad', `${mode} padding would leave dim ${d} empty: ${rule}`);
+  // PyTorch refuses to wrap around more than once (its copies would overlap); so do we.
+  if (mode === 'circular' && (before > kept || after > kept)) {
+    const what = kept < n ? `the ${kept} entries left after cropping` : 'the padded dim';
+    throw new TensorError('pad', `circular padding must be at most ${what} (it wraps around once): ${rule}`);
+  }
   const index = new Int32Array(len);
   for (let j = 0; j < len; j++) {
     let src = j - before;
