@@ -21,6 +21,7 @@ export { traceGraph } from './graph';
 export { RemovableHandle } from './hooks';
 export * as nn from './nn/index';
 export type {
+  AdaptiveSize2d,
   AvgPool2dOptions,
   Conv1dOptions,
   Conv2dOptions,
@@ -31,6 +32,10 @@ export type {
   UnfoldOptions,
 } from './ops/conv';
 export {
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  adaptiveMaxPool2dWithIndices,
   avgPool2d,
   conv1d,
   conv2d,
@@ -97,6 +102,8 @@ export {
   tril,
   triu,
 } from './ops/indexing';
+export type { InterpolateMode, InterpolateOptions } from './ops/interpolate';
+export { interpolate } from './ops/interpolate';
 export { bmm, matmul, matmulT, mm, outer } from './ops/linalg';
 export type { VarOptions } from './ops/reduce';
 export {
@@ -114,6 +121,7 @@ export {
   sum,
   variance,
 } from './ops/reduce';
+export type { PadMode, PadOptions } from './ops/shape';
 export {
   broadcastTo,
   cat,

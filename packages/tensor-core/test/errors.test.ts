@@ -4,6 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
   add,
   arange,
   argmax,
@@ -19,6 +22,7 @@ import {
   grad,
   indexAdd,
   indexSelect,
+  interpolate,
   maskedFill,
   matmul,
   matmulT,
@@ -31,6 +35,7 @@ import {
   oneHot,
   ones,
   outer,
+  pad,
   permute,
   randn,
   repeat,
@@ -404,5 +409,92 @@ describe('huge shapes', () => {
     expect(rejects('oneHot', () => oneHot(zeros([1e5], { dtype: 'int32' }), 1e5))).toContain('more than the limit');
     // Nothing close to the rejected sizes was allocated (the inputs above are 400 KB each).
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
+  });
+});
+
+describe('padding modes, interpolation and adaptive pooling', () => {
+  const x3 = zeros([1, 2, 4]);
+  const x4 = zeros([1, 2, 3, 4]);
+
+  it('pad names the mode, the pads, the dim and its size', () => {
+    expect(rejects('pad', () => pad(x3, [4, 1], { mode: 'reflect' }))).toBe(
+      'pad: reflect padding must be smaller than the padded dim: pads (4, 1) for dim 2 of size 4 of input (1,2,4)',
+    );
+    expect(rejects('pad', () => pad(x3, [1, 5], { mode: 'circular' }))).toContain(
+      'circular padding must be at most the padded dim (it wraps around once): pads (1, 5) for dim 2 of size 4',
+    );
+    expect(rejects('pad', () => pad(x3, [-2, 3], { mode: 'circular' }))).toContain(
+      'circular padding must be at most the 2 entries left after cropping (it wraps around once): pads (-2, 3)',
+    );
+    expect(rejects('pad', () => pad(zeros([4]), [1, 1], { mode: 'replicate' }))).toBe(
+      'pad: replicate padding of the last 1 dims ([1, 1]) needs a 2-d or 3-d input, got (4); only the last 1, 2 or 3 dims can be padded this way',
+    );
+    expect(rejects('pad', () => pad(x4, [1, 1], { mode: 'reflect' }))).toContain(
+      'needs a 2-d or 3-d input, got (1,2,3,4)',
+    );
+    expect(
+      rejects('pad', () => pad(zeros([1, 1, 1, 1, 2, 2]), [1, 1, 1, 1, 1, 1, 1, 1], { mode: 'replicate' })),
+    ).toContain('only the last 1, 2 or 3 dims');
+    expect(rejects('pad', () => pad(x3, [1, 1], { mode: 'reflect', value: 2 }))).toBe(
+      'pad: reflect padding takes no value, got value 2',
+    );
+    expect(rejects('pad', () => pad(x3, [-3, -1], { mode: 'replicate' }))).toContain(
+      'replicate padding would leave dim 2 empty',
+    );
+    expect(rejects('pad', () => pad(x3, [1, 1], { mode: 'mirror' as 'reflect' }))).toBe(
+      "pad: mode must be one of 'constant', 'reflect', 'replicate', 'circular', got 'mirror'",
+    );
+  });
+
+  it('interpolate names the mode, the shapes and the rule', () => {
+    expect(rejects('interpolate', () => interpolate(x3, { scaleFactor: 2, mode: 'bilinear' }))).toBe(
+      "interpolate: mode 'bilinear' needs a 4-d (N,C,H,W) input, got (1,2,4)",
+    );
+    expect(rejects('interpolate', () => interpolate(x4, { size: 3, mode: 'linear' }))).toBe(
+      "interpolate: mode 'linear' needs a 3-d (N,C,L) input, got (1,2,3,4)",
+    );
+    expect(rejects('interpolate', () => interpolate(zeros([2, 4]), { size: 3 }))).toBe(
+      'interpolate: expected a 3-d (N,C,L) or 4-d (N,C,H,W) input, got (2,4)',
+    );
+    expect(rejects('interpolate', () => interpolate(x4, { scaleFactor: 2, alignCorners: true }))).toBe(
+      "interpolate: alignCorners can only be set with the linear modes 'linear' and 'bilinear', not 'nearest'",
+    );
+    expect(rejects('interpolate', () => interpolate(x4, { size: 3, scaleFactor: 2 }))).toBe(
+      'interpolate: give exactly one of size and scaleFactor, got both',
+    );
+    expect(rejects('interpolate', () => interpolate(x4, {}))).toContain('got neither');
+    expect(rejects('interpolate', () => interpolate(x4, { size: [2, 3, 4] }))).toBe(
+      'interpolate: size must be a number or 2 numbers, one per spatial dim of input (1,2,3,4), got [2,3,4]',
+    );
+    expect(rejects('interpolate', () => interpolate(x3, { scaleFactor: 0.2 }))).toBe(
+      'interpolate: input and output sizes must be positive, got input (1,2,4) and output size [0]',
+    );
+    expect(rejects('interpolate', () => interpolate(x3, { scaleFactor: -2 }))).toContain(
+      'scaleFactor must be positive and finite, got [-2]',
+    );
+    expect(
+      rejects('interpolate', () => interpolate(zeros([1, 1, 3], { dtype: 'int32' }), { size: 5, mode: 'linear' })),
+    ).toContain("mode 'linear' needs a float32 or float64 input, got int32");
+  });
+
+  it('adaptive pooling names the input and the output size', () => {
+    expect(rejects('adaptiveAvgPool2d', () => adaptiveAvgPool2d(zeros([4, 4]), 2))).toBe(
+      'adaptiveAvgPool2d: expected a 3-d (C,H,W) or 4-d (N,C,H,W) input, got (4,4)',
+    );
+    expect(rejects('adaptiveAvgPool2d', () => adaptiveAvgPool2d(x4, [0, 2]))).toBe(
+      'adaptiveAvgPool2d: outputSize must be a positive integer or a pair of them (null keeps a dim), got [0,2]',
+    );
+    expect(
+      rejects('adaptiveMaxPool2d', () => adaptiveMaxPool2d(x4, [1, 2, 3] as unknown as [number, number])),
+    ).toContain('outputSize must be a positive integer or a pair');
+    expect(rejects('adaptiveMaxPool2d', () => adaptiveMaxPool2d(zeros([1, 2, 0, 3]), 1))).toBe(
+      'adaptiveMaxPool2d: input (1,2,0,3) must have non-zero spatial dims',
+    );
+    expect(rejects('adaptiveAvgPool1d', () => adaptiveAvgPool1d(x4, 2))).toBe(
+      'adaptiveAvgPool1d: expected a 2-d (C,L) or 3-d (N,C,L) input, got (1,2,3,4)',
+    );
+    expect(rejects('adaptiveAvgPool1d', () => adaptiveAvgPool1d(zeros([2, 3], { dtype: 'int32' }), 2))).toContain(
+      'must be float32 or float64, got int32',
+    );
   });
 });

@@ -90,6 +90,7 @@ import {
   where,
 } from '../src/index';
 import * as C from '../src/ops/conv';
+import * as I from '../src/ops/interpolate';
 
 const gen = new Generator(2024);
 const f64 = { dtype: 'float64' } as const;
@@ -380,4 +381,31 @@ group('masks, scans, sorting and norms', {
   cosineSimilarity: { fn: (a, b) => nn.functional.cosineSimilarity(a, b, -1), inputs: [r(2, 1, 4), r(3, 4)] },
   normalize: { fn: (x) => nn.functional.normalize(x), inputs: [r(3, 4)] },
   normalizeP1Dim0: { fn: (x) => nn.functional.normalize(x, 1, 0), inputs: [away(3, 4)] },
+});
+
+// Appended last so that the cases above keep drawing the same random inputs from `gen`.
+group('padding modes, interpolation and adaptive pooling', {
+  padReflect2d: { fn: (x) => pad(x, [2, 1, 1, 2], { mode: 'reflect' }), inputs: [r(1, 2, 3, 4)] },
+  padReflectNegative: { fn: (x) => pad(x, [-1, 3], { mode: 'reflect' }), inputs: [r(2, 5)] },
+  padReplicate3d: { fn: (x) => pad(x, [3, 0, 1, 2, 2, 1], { mode: 'replicate' }), inputs: [r(1, 2, 2, 3)] },
+  padCircular: { fn: (x) => pad(x, [3, 2, -1, 2], { mode: 'circular' }), inputs: [r(1, 2, 4, 3)] },
+  nearestUp: { fn: (x) => I.interpolate(x, { scaleFactor: [1.7, 2.5] }), inputs: [r(1, 2, 3, 2)] },
+  nearestExactDown: { fn: (x) => I.interpolate(x, { size: 3, mode: 'nearest-exact' }), inputs: [r(2, 2, 7)] },
+  linearDown: { fn: (x) => I.interpolate(x, { scaleFactor: 0.45, mode: 'linear' }), inputs: [r(1, 2, 11)] },
+  bilinearUp: { fn: (x) => I.interpolate(x, { scaleFactor: [1.7, 2], mode: 'bilinear' }), inputs: [r(1, 2, 3, 4)] },
+  bilinearAlignCorners: {
+    fn: (x) => I.interpolate(x, { size: [5, 3], mode: 'bilinear', alignCorners: true }),
+    inputs: [r(2, 1, 3, 7)],
+  },
+  // The blend weights depend only on the geometry, so bilinear resampling is linear in x: square its output
+  // to give the second derivative something to check.
+  bilinearSquared: {
+    fn: (x) => I.interpolate(x, { size: [4, 6], mode: 'bilinear' }).square(),
+    inputs: [r(1, 2, 3, 4)],
+  },
+  adaptiveAvgPool2d: { fn: (x) => C.adaptiveAvgPool2d(x, [3, 5]), inputs: [r(2, 2, 7, 4)] },
+  adaptiveAvgPool2dNone: { fn: (x) => C.adaptiveAvgPool2d(x, [null, 1]).square(), inputs: [r(1, 2, 5, 6)] },
+  adaptiveAvgPool1d: { fn: (x) => C.adaptiveAvgPool1d(x, 4), inputs: [r(2, 3, 10)] },
+  adaptiveMaxPool2d: { fn: (x) => C.adaptiveMaxPool2d(x, [3, 4]), inputs: [distinct(1, 2, 7, 5)] },
+  adaptiveMaxPool2dUp: { fn: (x) => C.adaptiveMaxPool2d(x, [5, 2]).square(), inputs: [distinct(2, 3, 4)] },
 });

@@ -106,6 +106,7 @@ import {
 import * as conv from '../src/ops/conv';
 import * as elementwise from '../src/ops/elementwise';
 import * as indexing from '../src/ops/indexing';
+import * as sampling from '../src/ops/interpolate';
 import * as linalg from '../src/ops/linalg';
 import * as reduce from '../src/ops/reduce';
 import * as shape from '../src/ops/shape';
@@ -206,7 +207,7 @@ const OPS: Record<string, Op> = {
   stack: (xs, a) => stack(xs, a.dim),
   split: ([x], a) => split(x, a.splitSize, a.dim),
   chunk: ([x], a) => chunk(x, a.chunks, a.dim),
-  pad: ([x], a) => pad(x, a.pads, num(a.value)),
+  pad: ([x], a) => pad(x, a.pads, a.mode === undefined ? num(a.value) : { mode: a.mode }),
   flip: ([x], a) => flip(x, a.dims),
   repeat: ([x], a) => repeat(x, a.repeats),
   indexSelect: ([x, i], a) => indexSelect(x, a.dim, i),
@@ -227,6 +228,11 @@ const OPS: Record<string, Op> = {
   avgPool2d: ([x], a) => conv.avgPool2d(x, a.kernelSize, a),
   unfold: ([x], a) => conv.unfold(x, a.kernelSize, a),
   fold: ([x], a) => conv.fold(x, a.outputSize, a.kernelSize, a),
+  adaptiveAvgPool1d: ([x], a) => conv.adaptiveAvgPool1d(x, a.outputSize),
+  adaptiveAvgPool2d: ([x], a) => conv.adaptiveAvgPool2d(x, a.outputSize),
+  adaptiveMaxPool2d: ([x], a) => conv.adaptiveMaxPool2d(x, a.outputSize),
+  adaptiveMaxPool2dWithIndices: ([x], a) => conv.adaptiveMaxPool2dWithIndices(x, a.outputSize),
+  interpolate: ([x], a) => sampling.interpolate(x, a),
   maskedFill: ([x, m, v], a) => maskedFill(x, m, v ?? num(a.value)),
   tril: ([x], a) => tril(x, a.diagonal),
   triu: ([x], a) => triu(x, a.diagonal),
@@ -316,7 +322,7 @@ describe('fixture coverage', () => {
       'inPlaceClamp',
       'shapeArg',
     ]);
-    const modules = { elementwise, reduce, linalg, shape, indexing, conv, sorting };
+    const modules = { elementwise, reduce, linalg, shape, indexing, conv, sorting, sampling };
     const missing: string[] = [];
     for (const [mod, exports] of Object.entries(modules)) {
       for (const [name, value] of Object.entries(exports)) {

@@ -271,6 +271,46 @@ describe.each(backends.map((b) => [b.name, b] as const))('backend %s', (_name, b
       expect(Array.from(got)).toEqual(want);
     }
   });
+
+  it('adaptiveMaxPoolIndices picks the first maximum of each floor/ceil window, NaN winning', () => {
+    // (h, w, outH, outW): shrinking, growing (overlapping windows), 1×1 and one dim kept.
+    const geoms: [number, number, number, number][] = [
+      [7, 9, 3, 4],
+      [3, 4, 5, 7],
+      [5, 6, 1, 1],
+      [6, 5, 4, 5],
+      [1, 3, 2, 1],
+    ];
+    const planes = 3;
+    for (const [h, w, outH, outW] of geoms) {
+      // Few distinct values so that ties are common, one NaN, and a -∞ that must still be picked when alone.
+      const x = Float64Array.from({ length: planes * h * w }, (_, i) => ((i * 37) % 5) - 2);
+      x[Math.min(20, x.length - 1)] = Number.NaN;
+      x[0] = Number.NEGATIVE_INFINITY;
+      const got = new Int32Array(planes * outH * outW);
+      be.adaptiveMaxPoolIndices(x, planes, h, w, outH, outW, got);
+      // Windows by integer arithmetic: start ⌊i·n/out⌋, end ⌈(i+1)·n/out⌉ (exclusive).
+      const lo = (i: number, n: number, out: number) => ((i * n - ((i * n) % out)) / out) | 0;
+      const hi = (i: number, n: number, out: number) => lo(i + 1, n, out) + (((i + 1) * n) % out === 0 ? 0 : 1);
+      const want: number[] = [];
+      for (let pl = 0; pl < planes; pl++)
+        for (let i = 0; i < outH; i++)
+          for (let j = 0; j < outW; j++) {
+            let best = -1;
+            let max = Number.NEGATIVE_INFINITY;
+            for (let r = lo(i, h, outH); r < hi(i, h, outH); r++)
+              for (let c = lo(j, w, outW); c < hi(j, w, outW); c++) {
+                const v = x[pl * h * w + r * w + c];
+                if (best < 0 || v > max || Number.isNaN(v)) {
+                  best = r * w + c;
+                  max = v;
+                }
+              }
+            want.push(best);
+          }
+      expect(Array.from(got), `geometry ${[h, w, outH, outW]}`).toEqual(want);
+    }
+  });
   it('cumsum matches running sums along the middle axis of (outer, n, inner), empty axes included', () => {
     fc.assert(
       fc.property(

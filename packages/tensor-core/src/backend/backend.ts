@@ -118,6 +118,21 @@ export interface Backend {
    * as PyTorch picks it. `out` has `planes·outH·outW` entries.
    */
   maxPoolIndices(x: TypedArray, desc: UnfoldDesc, out: Int32Array): void;
+  /**
+   * Adaptive max pooling's argmax over `planes` images of `h×w`: output cell `(i, j)` of `outH×outW` covers
+   * rows `⌊i·h/outH⌋ .. ⌈(i+1)·h/outH⌉ - 1` and likewise columns; `out[(plane·outH + i)·outW + j]` gets the
+   * flat index `r·w + c` within its plane of the first maximum in row-major order (a NaN wins), as PyTorch's
+   * `adaptive_max_pool2d` picks it.
+   */
+  adaptiveMaxPoolIndices(
+    x: TypedArray,
+    planes: number,
+    h: number,
+    w: number,
+    outH: number,
+    outW: number,
+    out: Int32Array,
+  ): void;
 }
 
 /** Element-wise unary kernels. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, randn, tensor } from '../index';
-import { Conv1d, Conv2d, ConvTranspose2d } from './conv';
+import { conv1d, conv2d, Generator, pad, randn, tensor } from '../index';
+import { Conv1d, Conv2d, ConvTranspose2d, type ConvTranspose2dModuleOptions } from './conv';
 
 describe('Conv1d', () => {
   it('has PyTorch weight shapes and output lengths', () => {
@@ -72,6 +72,69 @@ describe('ConvTranspose2d', () => {
   it("rejects 'same' padding", () => {
     expect(() => new ConvTranspose2d(1, 1, 3, { padding: 'same' as unknown as number })).toThrow(
       /padding must be a number or a pair/,
+    );
+  });
+});
+
+describe('paddingMode', () => {
+  it('pads the input in that mode, then convolves without padding (like PyTorch)', () => {
+    const x = randn([2, 3, 5, 6], { dtype: 'float64' });
+    for (const mode of ['reflect', 'replicate', 'circular'] as const) {
+      const conv = new Conv2d(3, 4, [3, 2], { padding: [1, 2], stride: [2, 1], paddingMode: mode, dtype: 'float64' });
+      const want = conv2d(pad(x, [2, 2, 1, 1], { mode }), conv.weight, conv.bias, { stride: [2, 1] });
+      expect(conv.forward(x)).toBeAllclose(want, { rtol: 1e-12, atol: 1e-12 });
+    }
+  });
+
+  it("splits an odd 'same' total with the extra entry at the end", () => {
+    const x = randn([1, 2, 7], { dtype: 'float64' });
+    const conv = new Conv1d(2, 3, 4, { padding: 'same', paddingMode: 'reflect', dtype: 'float64' });
+    const want = conv1d(pad(x, [1, 2], { mode: 'reflect' }), conv.weight, conv.bias);
+    expect(conv.forward(x).shape).toEqual([1, 3, 7]);
+    expect(conv.forward(x)).toBeAllclose(want, { rtol: 1e-12, atol: 1e-12 });
+    const dilated = new Conv2d(2, 2, 3, {
+      padding: 'same',
+      dilation: [1, 2],
+      paddingMode: 'circular',
+      dtype: 'float64',
+    });
+    const img = randn([1, 2, 4, 5], { dtype: 'float64' });
+    const wantImg = conv2d(pad(img, [2, 2, 1, 1], { mode: 'circular' }), dilated.weight, dilated.bias, {
+      dilation: [1, 2],
+    });
+    expect(dilated.forward(img)).toBeAllclose(wantImg, { rtol: 1e-12, atol: 1e-12 });
+  });
+
+  it('pads unbatched inputs too, and gradients reach the input through the padding', () => {
+    const conv = new Conv1d(1, 1, 3, { padding: 2, paddingMode: 'replicate', bias: false });
+    conv.loadStateDict({ weight: tensor([[[1, 1, 1]]]) });
+    const x = tensor([[1, 2, 3]], { requiresGrad: true });
+    const y = conv.forward(x); // padded [1, 1, 1, 2, 3, 3, 3]
+    expect(y).toBeAllclose([[3, 4, 6, 8, 9]]);
+    y.sum().backward();
+    // x0 is read by 3 + 2 + 1 windows directly or through the copies on the left.
+    expect(x.grad).toBeAllclose([[6, 3, 6]]);
+  });
+
+  it('keeps the state-dict keys and prints padding_mode like PyTorch', () => {
+    const conv = new Conv2d(1, 1, 3, { padding: 1, paddingMode: 'reflect' });
+    expect([...conv.stateDict().keys()]).toEqual(['weight', 'bias']);
+    expect(conv.toString()).toBe(
+      'Conv2d(1, 1, kernel_size=[3, 3], stride=[1, 1], padding=[1, 1], padding_mode=reflect)',
+    );
+    expect(new Conv1d(2, 2, 3, { paddingMode: 'zeros' }).toString()).toBe('Conv1d(2, 2, kernel_size=[3], stride=[1])');
+  });
+
+  it('rejects unknown modes, and non-zeros modes for transposed convolutions', () => {
+    expect(() => new Conv2d(1, 1, 3, { paddingMode: 'mirror' as 'reflect' })).toThrow(
+      "Conv2d: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got 'mirror'",
+    );
+    expect(
+      () => new ConvTranspose2d(1, 1, 3, { paddingMode: 'reflect' } as unknown as ConvTranspose2dModuleOptions),
+    ).toThrow("ConvTranspose2d: only paddingMode 'zeros' is supported, got 'reflect'");
+    // Reflect padding larger than the input fails in pad, naming the rule.
+    expect(() => new Conv1d(1, 1, 3, { padding: 3, paddingMode: 'reflect' }).forward(randn([1, 1, 3]))).toThrow(
+      /reflect padding must be smaller than the padded dim/,
     );
   });
 });

@@ -19,6 +19,11 @@ export interface Conv1dModuleOptions extends LayerOptions {
   groups?: number;
   /** Whether the layer has a learned bias (default true). */
   bias?: boolean;
+  /**
+   * How the input is padded: `'zeros'` (default), `'reflect'`, `'replicate'` or `'circular'`, as in PyTorch
+   * (the input goes through {@link F.pad} with that mode, then an unpadded convolution).
+   */
+  paddingMode?: PaddingMode;
 }
 
 /** Options of {@link Conv2d}. */
@@ -33,6 +38,11 @@ export interface Conv2dModuleOptions extends LayerOptions {
   groups?: number;
   /** Whether the layer has a learned bias (default true). */
   bias?: boolean;
+  /**
+   * How the input is padded: `'zeros'` (default), `'reflect'`, `'replicate'` or `'circular'`, as in PyTorch
+   * (the input goes through {@link F.pad} with that mode, then an unpadded convolution).
+   */
+  paddingMode?: PaddingMode;
 }
 
 /** Options of {@link ConvTranspose2d}. */
@@ -51,6 +61,11 @@ export interface ConvTranspose2dModuleOptions extends LayerOptions {
   dilation?: Pair;
 }
 
+/** How a convolution pads its input (`padding_mode` in PyTorch). */
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
 /** What the three option types have in common, one number or a tuple per geometry setting. */
 interface ConvGeometry extends LayerOptions {
   stride?: number | readonly number[];
@@ -59,6 +74,7 @@ interface ConvGeometry extends LayerOptions {
   outputPadding?: number | readonly number[];
   groups?: number;
   bias?: boolean;
+  paddingMode?: PaddingMode;
 }
 
 /** Reads a number or an n-tuple of integers ≥ `min` into an n-tuple, naming the layer and option otherwise. */
@@ -103,6 +119,8 @@ export abstract class ConvBase extends Module<[Tensor], Tensor> {
   readonly outputPadding: readonly number[];
   /** Number of channel groups. */
   readonly groups: number;
+  /** How the input is padded (`'zeros'` unless given). */
+  readonly paddingMode: PaddingMode;
   /** Whether this is a transposed convolution. */
   readonly transposed: boolean;
   /** The filters. */
@@ -154,6 +172,17 @@ export abstract class ConvBase extends Module<[Tensor], Tensor> {
     this.outputPadding = tuple(op, 'outputPadding', options.outputPadding ?? 0, nd, 0);
     this.groups = groups;
     this.transposed = transposed;
+    const paddingMode = options.paddingMode ?? 'zeros';
+    if (!PADDING_MODES.includes(paddingMode)) {
+      throw new TensorError(
+        op,
+        `paddingMode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, got '${paddingMode}'`,
+      );
+    }
+    if (transposed && paddingMode !== 'zeros') {
+      throw new TensorError(op, `only paddingMode 'zeros' is supported, got '${paddingMode}'`);
+    }
+    this.paddingMode = paddingMode;
     const dtype = options.dtype ?? 'float32';
     const shape = transposed
       ? [inChannels, outChannels / groups, ...this.kernelSize]
@@ -184,7 +213,28 @@ export abstract class ConvBase extends Module<[Tensor], Tensor> {
     if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${fmt(this.outputPadding)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=false';
+    if (this.paddingMode !== 'zeros') s += `, padding_mode=${this.paddingMode}`;
     return s;
+  }
+
+  /**
+   * With a non-zeros `paddingMode`: the input padded by `F.pad` in that mode, and the padding the
+   * convolution itself then adds (none). PyTorch's `_reversed_padding_repeated_twice`: for `'same'`, the
+   * extra entry of an odd total goes at the end.
+   */
+  protected padInput(x: Tensor): [Tensor, readonly number[] | 'same' | 'valid'] {
+    if (this.paddingMode === 'zeros') return [x, this.padding];
+    const nd = this.kernelSize.length;
+    const pads: number[] = [];
+    for (let i = nd - 1; i >= 0; i--) {
+      if (this.padding === 'valid') pads.push(0, 0);
+      else if (this.padding === 'same') {
+        const total = this.dilation[i] * (this.kernelSize[i] - 1);
+        const before = Math.floor(total / 2);
+        pads.push(before, total - before);
+      } else pads.push(this.padding[i], this.padding[i]);
+    }
+    return [F.pad(x, pads, { mode: this.paddingMode }), new Array<number>(nd).fill(0)];
   }
 }
 
@@ -209,7 +259,7 @@ export class Conv1d extends ConvBase {
    * @param inChannels - channels of the input
    * @param outChannels - channels of the output (number of filters)
    * @param kernelSize - length of the kernel
-   * @param options - `stride`, `padding`, `dilation`, `groups`, `bias`, `dtype`, `generator`
+   * @param options - `stride`, `padding`, `dilation`, `groups`, `bias`, `paddingMode`, `dtype`, `generator`
    */
   constructor(
     inChannels: number,
@@ -221,8 +271,9 @@ export class Conv1d extends ConvBase {
   }
 
   /** `(N, Cin, L)` → `(N, Cout, Lout)`. */
-  forward(x: Tensor): Tensor {
-    const padding = typeof this.padding === 'string' ? this.padding : (this.padding as [number]);
+  forward(input: Tensor): Tensor {
+    const [x, p] = this.padInput(input);
+    const padding = typeof p === 'string' ? p : (p as [number]);
     return F.conv1d(x, this.weight, this.bias, {
       stride: this.stride as [number],
       padding,
@@ -254,15 +305,16 @@ export class Conv2d extends ConvBase {
    * @param inChannels - channels of the input
    * @param outChannels - channels of the output (number of filters)
    * @param kernelSize - `(kh, kw)`, or one number for both
-   * @param options - `stride`, `padding`, `dilation`, `groups`, `bias`, `dtype`, `generator`
+   * @param options - `stride`, `padding`, `dilation`, `groups`, `bias`, `paddingMode`, `dtype`, `generator`
    */
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dModuleOptions = {}) {
     super(2, false, inChannels, outChannels, kernelSize, options);
   }
 
   /** `(N, Cin, H, W)` → `(N, Cout, Hout, Wout)`. */
-  forward(x: Tensor): Tensor {
-    const padding = typeof this.padding === 'string' ? this.padding : (this.padding as [number, number]);
+  forward(input: Tensor): Tensor {
+    const [x, p] = this.padInput(input);
+    const padding = typeof p === 'string' ? p : (p as [number, number]);
     return F.conv2d(x, this.weight, this.bias, {
       stride: this.stride as [number, number],
       padding,

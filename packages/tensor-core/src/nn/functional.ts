@@ -24,6 +24,7 @@ import { broadcastShapes, checkAllocation, normDim } from '../shape';
 import { Tensor } from '../tensor';
 
 export type {
+  AdaptiveSize2d,
   AvgPool2dOptions,
   Conv1dOptions,
   Conv2dOptions,
@@ -34,6 +35,10 @@ export type {
   UnfoldOptions,
 } from '../ops/conv';
 export {
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  adaptiveMaxPool2dWithIndices,
   avgPool2d,
   conv1d,
   conv2d,
@@ -46,7 +51,11 @@ export {
 } from '../ops/conv';
 export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from '../ops/elementwise';
 export { embedding } from '../ops/indexing';
+export type { InterpolateMode, InterpolateOptions } from '../ops/interpolate';
+export { interpolate } from '../ops/interpolate';
 export { logSoftmax, softmax } from '../ops/reduce';
+export type { PadMode, PadOptions } from '../ops/shape';
+export { pad } from '../ops/shape';
 
 function checkTensor(op: string, x: unknown, what: string): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TensorError(op, `expected ${what} to be a Tensor`);

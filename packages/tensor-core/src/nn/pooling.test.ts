@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { arange, randn, tensor } from '../index';
-import { AvgPool2d, MaxPool2d, MaxUnpool2d } from './pooling';
+import * as F from './functional';
+import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d } from './pooling';
 
 const grid = arange(16, undefined, 1, { dtype: 'float32' }).reshape([1, 1, 4, 4]);
 
@@ -144,5 +145,57 @@ describe('AvgPool2d', () => {
     ).toBeAllclose([[1]]);
     expect(new AvgPool2d(2, { divisorOverride: 2 }).forward(ones)).toBeAllclose([[[[2]]]]);
     expect(new AvgPool2d(2).toString()).toBe('AvgPool2d(kernel_size=2, stride=2, padding=0)');
+  });
+});
+
+describe('adaptive pooling modules', () => {
+  const x = randn([2, 3, 7, 5], { dtype: 'float64' });
+
+  it('compute the functional results', () => {
+    expect(new AdaptiveAvgPool2d([3, null]).forward(x)).toBeAllclose(F.adaptiveAvgPool2d(x, [3, null]), {
+      rtol: 0,
+      atol: 0,
+    });
+    expect(new AdaptiveMaxPool2d(4).forward(x)).toBeAllclose(F.adaptiveMaxPool2d(x, 4), { rtol: 0, atol: 0 });
+    const s = randn([2, 4, 9], { dtype: 'float64' });
+    expect(new AdaptiveAvgPool1d(4).forward(s)).toBeAllclose(F.adaptiveAvgPool1d(s, 4), { rtol: 0, atol: 0 });
+  });
+
+  it('global average pooling: outputSize 1 is the mean of each plane', () => {
+    expect(new AdaptiveAvgPool2d(1).forward(x)).toBeAllclose(x.mean([2, 3], true), { rtol: 1e-12, atol: 1e-12 });
+    expect(new AdaptiveMaxPool2d([1, 1]).forward(grid)).toBeAllclose([[[[15]]]]);
+  });
+
+  it('use the floor/ceil windows, overlapping when the sizes do not divide', () => {
+    // L = 5, Lout = 3: windows [0, 2), [1, 4), [3, 5).
+    expect(new AdaptiveAvgPool1d(3).forward(tensor([[[1, 2, 3, 4, 5]]]))).toBeAllclose([[[1.5, 3, 4.5]]]);
+    // An output larger than the input repeats entries: L = 2, Lout = 3: windows [0, 1), [0, 2), [1, 2).
+    expect(new AdaptiveAvgPool1d(3).forward(tensor([[1, 3]]))).toBeAllclose([[1, 2, 3]]);
+  });
+
+  it('AdaptiveMaxPool2d returns indices on request', () => {
+    const [y, idx] = new AdaptiveMaxPool2d([2, 2], { returnIndices: true }).forward(grid);
+    expect(y).toBeAllclose([
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+      ],
+    ]);
+    expect(idx.toArray()).toEqual([
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+      ],
+    ]);
+  });
+
+  it('print like PyTorch', () => {
+    expect(new AdaptiveAvgPool2d([null, 3]).toString()).toBe('AdaptiveAvgPool2d(output_size=[null, 3])');
+    expect(new AdaptiveMaxPool2d(2).toString()).toBe('AdaptiveMaxPool2d(output_size=2)');
+    expect(new AdaptiveAvgPool1d(3).toString()).toBe('AdaptiveAvgPool1d(output_size=3)');
   });
 });

@@ -1,4 +1,4 @@
-import type { AvgPool2dOptions, MaxPool2dOptions, MaxUnpool2dOptions, Pair } from '../ops/conv';
+import type { AdaptiveSize2d, AvgPool2dOptions, MaxPool2dOptions, MaxUnpool2dOptions, Pair } from '../ops/conv';
 import type { Tensor } from '../tensor';
 import * as F from './functional';
 import { Module } from './module';
@@ -168,5 +168,116 @@ export class AvgPool2d extends Module<[Tensor], Tensor> {
 
   override extraRepr(): string {
     return `kernel_size=${fmt(this.kernelSize)}, stride=${fmt(this.stride)}, padding=${fmt(this.padding)}`;
+  }
+}
+
+/** PyTorch's printout of an adaptive output size (a tuple in brackets, None as null). */
+function fmtSize(size: AdaptiveSize2d | readonly [number]): string {
+  return typeof size === 'number' || size === null ? String(size) : `[${size.map((v) => String(v)).join(', ')}]`;
+}
+
+/**
+ * 2-d adaptive average pooling (`torch.nn.AdaptiveAvgPool2d`): the output has `outputSize` whatever the
+ * input's size; output `(i, j)` averages rows `⌊i·H/Hout⌋ .. ⌈(i+1)·H/Hout⌉ - 1` and the columns likewise.
+ * `new AdaptiveAvgPool2d(1)` is global average pooling.
+ *
+ * Shapes: `(N, C, H, W)` or `(C, H, W)` → `(N, C, Hout, Wout)`; a null entry of `outputSize` keeps that dim.
+ *
+ * @example
+ * ```ts
+ * new AdaptiveAvgPool2d([5, 7]).forward(randn([1, 64, 8, 9])).shape;   // [1, 64, 5, 7]
+ * new AdaptiveAvgPool2d([null, 7]).forward(randn([1, 64, 10, 9])).shape; // [1, 64, 10, 7]
+ * ```
+ */
+export class AdaptiveAvgPool2d extends Module<[Tensor], Tensor> {
+  /** The output's `(H, W)`, one number for both, or null entries to keep input dims. */
+  readonly outputSize: AdaptiveSize2d;
+
+  /** @param outputSize - `(Hout, Wout)`, one number for both, or a pair with null to keep that dim */
+  constructor(outputSize: AdaptiveSize2d) {
+    super();
+    this.outputSize = outputSize;
+  }
+
+  /** `(N, C, H, W)` → `(N, C, Hout, Wout)`. */
+  forward(x: Tensor): Tensor {
+    return F.adaptiveAvgPool2d(x, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `output_size=${fmtSize(this.outputSize)}`;
+  }
+}
+
+/**
+ * 1-d adaptive average pooling (`torch.nn.AdaptiveAvgPool1d`): output `i` averages inputs
+ * `⌊i·L/Lout⌋ .. ⌈(i+1)·L/Lout⌉ - 1`.
+ *
+ * Shapes: `(N, C, L)` or `(C, L)` → `(N, C, Lout)`.
+ *
+ * @example
+ * ```ts
+ * new AdaptiveAvgPool1d(5).forward(randn([1, 64, 8])).shape; // [1, 64, 5]
+ * ```
+ */
+export class AdaptiveAvgPool1d extends Module<[Tensor], Tensor> {
+  /** The output's length. */
+  readonly outputSize: number | readonly [number];
+
+  /** @param outputSize - `Lout` */
+  constructor(outputSize: number | readonly [number]) {
+    super();
+    this.outputSize = outputSize;
+  }
+
+  /** `(N, C, L)` → `(N, C, Lout)`. */
+  forward(x: Tensor): Tensor {
+    return F.adaptiveAvgPool1d(x, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `output_size=${fmtSize(this.outputSize)}`;
+  }
+}
+
+/**
+ * 2-d adaptive max pooling (`torch.nn.AdaptiveMaxPool2d`): the maximum of each adaptive window (see
+ * {@link AdaptiveAvgPool2d}). As in PyTorch each window picks its first maximum (a NaN wins) and the
+ * gradient goes to that input alone. With `returnIndices: true`, `forward` returns `[values, indices]`.
+ *
+ * Shapes: `(N, C, H, W)` or `(C, H, W)` → `(N, C, Hout, Wout)`; a null entry of `outputSize` keeps that dim.
+ *
+ * @example
+ * ```ts
+ * new AdaptiveMaxPool2d([5, 7]).forward(randn([1, 64, 8, 9])).shape; // [1, 64, 5, 7]
+ * ```
+ */
+export class AdaptiveMaxPool2d<R extends boolean = false> extends Module<
+  [Tensor],
+  R extends true ? [Tensor, Tensor] : Tensor
+> {
+  /** The output's `(H, W)`, one number for both, or null entries to keep input dims. */
+  readonly outputSize: AdaptiveSize2d;
+  /** Whether `forward` also returns the indices of the maxima. */
+  readonly returnIndices: R;
+
+  /**
+   * @param outputSize - `(Hout, Wout)`, one number for both, or a pair with null to keep that dim
+   * @param options - `returnIndices` (false)
+   */
+  constructor(outputSize: AdaptiveSize2d, options: { returnIndices?: R } = {}) {
+    super();
+    this.outputSize = outputSize;
+    this.returnIndices = (options.returnIndices ?? false) as R;
+  }
+
+  /** `(N, C, H, W)` → `(N, C, Hout, Wout)`, or `[values, indices]` with `returnIndices`. */
+  forward(x: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    const both = F.adaptiveMaxPool2dWithIndices(x, this.outputSize);
+    return (this.returnIndices ? both : both[0]) as R extends true ? [Tensor, Tensor] : Tensor;
+  }
+
+  override extraRepr(): string {
+    return `output_size=${fmtSize(this.outputSize)}`;
   }
 }

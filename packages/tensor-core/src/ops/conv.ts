@@ -752,3 +752,148 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = 
   }
   return poolResult(g, div(sums, divisor)); // (N·C, L) / (L)
 }
+
+/** An adaptive pooling's output size: one number for both dims, or `[H, W]` where null keeps that input dim. */
+export type AdaptiveSize2d = number | null | readonly [number | null, number | null];
+
+/** PyTorch's adaptive windows of one dim: output `i` covers inputs `⌊i·in/out⌋ .. ⌈(i+1)·in/out⌉ - 1`. */
+function adaptiveWindows(n: number, out: number): [number, number][] {
+  const windows: [number, number][] = [];
+  for (let i = 0; i < out; i++) windows.push([Math.floor((i * n) / out), Math.ceil(((i + 1) * n) / out)]);
+  return windows;
+}
+
+/** Validates an adaptive pooling input (`spatial` dims after an optional batch dim) and its output size. */
+function adaptiveGeometry(
+  op: string,
+  x: Tensor,
+  outputSize: AdaptiveSize2d,
+  spatial: 1 | 2,
+): { xb: Tensor; unbatched: boolean; out: number[] } {
+  checkTensor(op, x, 'input');
+  checkFloating(op, x, 'input');
+  const [xb, unbatched] = batched(op, x, spatial, spatial === 1 ? 'L' : 'H,W');
+  const inSize = xb.shape.slice(2);
+  if (inSize.some((s) => s < 1)) {
+    throw new TensorError(op, `input ${fmtShape(x.shape)} must have non-zero spatial dims`);
+  }
+  const list = typeof outputSize === 'number' || outputSize === null ? new Array(spatial).fill(outputSize) : outputSize;
+  if (
+    !Array.isArray(list) ||
+    list.length !== spatial ||
+    list.some((v) => v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 1))
+  ) {
+    const what = spatial === 1 ? 'a positive integer' : 'a positive integer or a pair of them (null keeps a dim)';
+    throw new TensorError(op, `outputSize must be ${what}, got ${JSON.stringify(outputSize)}`);
+  }
+  const out = list.map((v, i) => (v === null ? inSize[i] : v));
+  return { xb, unbatched, out };
+}
+
+/** The `(out, in)` matrix whose row `i` averages adaptive window `i`. */
+function averagingMatrix(n: number, out: number, dtype: Tensor['dtype']): Tensor {
+  const m = full([out, n], 0, { dtype });
+  adaptiveWindows(n, out).forEach(([s, e], i) => {
+    for (let k = s; k < e; k++) m.data[i * n + k] = 1 / (e - s);
+  });
+  return m;
+}
+
+/**
+ * Averages adaptive windows along the last `spatial` dims of a batched input: a window is the product of one
+ * interval per dim, so its mean is the mean over rows of the means over columns, one small matmul per dim.
+ */
+function adaptiveAverage(xb: Tensor, out: number[]): Tensor {
+  let y = xb;
+  const nd = out.length;
+  const w = y.shape[y.ndim - 1];
+  if (out[nd - 1] !== w) y = matmulT(y, averagingMatrix(w, out[nd - 1], y.dtype), false, true); // (.., W) @ (W, Wout)
+  if (nd === 2) {
+    const h = y.shape[2];
+    if (out[0] !== h) y = matmul(averagingMatrix(h, out[0], y.dtype), y); // (Hout, H) @ (N, C, H, Wout)
+  }
+  return y;
+}
+
+/**
+ * 2-d adaptive average pooling, like PyTorch's `F.adaptive_avg_pool2d`: the output has `outputSize` whatever
+ * the input size; output `(i, j)` is the mean of rows `⌊i·H/Hout⌋ .. ⌈(i+1)·H/Hout⌉ - 1` and columns
+ * likewise, so windows may overlap and an output larger than the input repeats entries.
+ *
+ * @param x - `(N, C, H, W)` or unbatched `(C, H, W)`.
+ * @param outputSize - `(Hout, Wout)`, one number for both, or a pair with null to keep that input dim.
+ * @returns `(N, C, Hout, Wout)`, or `(C, Hout, Wout)`.
+ *
+ * @example
+ * ```ts
+ * adaptiveAvgPool2d(randn([2, 512, 7, 9]), 1).shape;         // [2, 512, 1, 1] (global average pooling)
+ * adaptiveAvgPool2d(randn([1, 3, 10, 9]), [null, 4]).shape;  // [1, 3, 10, 4]
+ * ```
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize2d): Tensor {
+  const g = adaptiveGeometry('adaptiveAvgPool2d', x, outputSize, 2);
+  const y = adaptiveAverage(g.xb, g.out); // (N, C, Hout, Wout)
+  return g.unbatched ? reshape(y, y.shape.slice(1)) : y;
+}
+
+/**
+ * 1-d adaptive average pooling, like PyTorch's `F.adaptive_avg_pool1d`: output `i` is the mean of inputs
+ * `⌊i·L/Lout⌋ .. ⌈(i+1)·L/Lout⌉ - 1`.
+ *
+ * @param x - `(N, C, L)` or unbatched `(C, L)`.
+ * @param outputSize - `Lout`.
+ * @returns `(N, C, Lout)`, or `(C, Lout)`.
+ *
+ * @example
+ * ```ts
+ * adaptiveAvgPool1d(tensor([[[1, 2, 3, 4, 5]]]), 2).toArray(); // [[[2, 4]]] (windows 0..2 and 2..4)
+ * ```
+ */
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number | readonly [number]): Tensor {
+  const g = adaptiveGeometry('adaptiveAvgPool1d', x, outputSize as AdaptiveSize2d, 1);
+  const y = adaptiveAverage(g.xb, g.out); // (N, C, Lout)
+  return g.unbatched ? reshape(y, y.shape.slice(1)) : y;
+}
+
+/**
+ * 2-d adaptive max pooling, like PyTorch's `F.adaptive_max_pool2d`: the maximum of each adaptive window (see
+ * {@link adaptiveAvgPool2d}). As in PyTorch each window picks one input, its first maximum in row-major
+ * order (a NaN wins), and the gradient goes to that input alone.
+ *
+ * @param x - `(N, C, H, W)` or unbatched `(C, H, W)`.
+ * @param outputSize - `(Hout, Wout)`, one number for both, or a pair with null to keep that input dim.
+ * @returns `(N, C, Hout, Wout)`, or `(C, Hout, Wout)`.
+ *
+ * @example
+ * ```ts
+ * adaptiveMaxPool2d(tensor([[[[1, 5, 2], [7, 2, 0]]]]), [1, 2]).toArray(); // [[[[7, 5]]]]
+ * ```
+ */
+export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize2d): Tensor {
+  return adaptiveMaxPool2dWithIndices(x, outputSize)[0];
+}
+
+/**
+ * {@link adaptiveMaxPool2d} that also returns where each maximum came from
+ * (`F.adaptive_max_pool2d(..., return_indices=True)`): int32 flat positions `h·W + w` within each plane.
+ *
+ * @returns `[values, indices]`, both `(N, C, Hout, Wout)` (or `(C, Hout, Wout)`).
+ *
+ * @example
+ * ```ts
+ * const [y, idx] = adaptiveMaxPool2dWithIndices(tensor([[[[1, 5, 2], [7, 2, 0]]]]), 1);
+ * y.toArray();   // [[[[7]]]]
+ * idx.toArray(); // [[[[3]]]] (row 1, column 0)
+ * ```
+ */
+export function adaptiveMaxPool2dWithIndices(x: Tensor, outputSize: AdaptiveSize2d): [Tensor, Tensor] {
+  const g = adaptiveGeometry('adaptiveMaxPool2d', x, outputSize, 2);
+  const [n, c, h, w] = g.xb.shape;
+  const [outH, outW] = g.out;
+  const index = empty([n * c, outH * outW], 'int32');
+  getBackend().adaptiveMaxPoolIndices(g.xb.data, n * c, h, w, outH, outW, index.data as Int32Array);
+  // The indices are in range by construction, so the gather primitive is applied without gather's checks.
+  const y = apply('gather', [reshape(g.xb, [n * c, h * w]), index], { axis: 1 }); // (N·C, Hout·Wout)
+  const shape = g.unbatched ? [c, outH, outW] : [n, c, outH, outW];
+  return [reshape(y, shape), reshape(index, shape)];
+}

@@ -5,6 +5,7 @@ import { checkAllocation, normDim, normDims, shapeSize, shapesEqual } from '../s
 import { Tensor } from '../tensor';
 import { full } from './creation';
 import { cast, where } from './elementwise';
+import { indexSelect } from './indexing';
 
 /** @internal Accepts `f(2, 3)` and `f([2, 3])` alike. */
 export function shapeArg(args: number[] | [readonly number[]]): number[] {
@@ -282,26 +283,119 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
 }
 
+/** How {@link pad} fills the border: PyTorch's `F.pad` modes. */
+export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
+
+/** Options of {@link pad}. */
+export interface PadOptions {
+  /** `'constant'` (default), `'reflect'`, `'replicate'` or `'circular'`. */
+  mode?: PadMode;
+  /** The fill of `'constant'` mode (default 0); the other modes take none. */
+  value?: number;
+}
+
+const PAD_MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
+
 /**
- * Pads with a constant. `pads` lists (before, after) pairs starting from the LAST dim, as in `F.pad`:
+ * Pads `x`, like PyTorch's `F.pad`. `pads` lists (before, after) pairs starting from the LAST dim:
  * `[left, right, top, bottom]` pads the last two dims. Negative pads crop.
+ *
+ * Modes (the third argument is the constant, or an options object `{ mode, value }`):
+ * - `'constant'`: the border holds `value` (default 0); any number of dims.
+ * - `'reflect'`: mirrors the input about its edge, without repeating the edge (`[1, 2, 3]` padded by 2 on
+ *   the left gives `[3, 2, 1, 2, 3]`); each pad must be smaller than its dim.
+ * - `'replicate'`: repeats the edge value.
+ * - `'circular'`: wraps around (the left border comes from the right end); each pad at most its dim (after
+ *   cropping by the other side's negative pad).
+ *
+ * The three non-constant modes pad the last 1, 2 or 3 dims of an input with one or two more dims than
+ * that (`(C, W)`/`(N, C, W)`, `(C, H, W)`/`(N, C, H, W)`, `(C, D, H, W)`/`(N, C, D, H, W)`), as in PyTorch.
+ * They are compositions of `indexSelect`, so the gradient of a border entry flows back to (and
+ * accumulates on) the input entry it copies.
+ *
+ * @example
+ * ```ts
+ * pad(tensor([[1, 2, 3]]), [1, 2]).toArray();                      // [[0, 1, 2, 3, 0, 0]]
+ * pad(tensor([[1, 2, 3]]), [2, 1], { mode: 'reflect' }).toArray(); // [[3, 2, 1, 2, 3, 2]]
+ * ```
  */
-export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
+export function pad(x: Tensor, pads: readonly number[], valueOrOptions: number | PadOptions = 0): Tensor {
+  const opts = typeof valueOrOptions === 'number' ? { value: valueOrOptions } : valueOrOptions;
+  const mode = opts.mode ?? 'constant';
+  const value = opts.value ?? 0;
+  if (!PAD_MODES.includes(mode)) {
+    throw new TensorError('pad', `mode must be one of ${PAD_MODES.map((m) => `'${m}'`).join(', ')}, got '${mode}'`);
+  }
   if (pads.length % 2 !== 0 || pads.length / 2 > x.ndim) {
     throw new TensorError(
       'pad',
       `pads must be (before, after) pairs for at most ${x.ndim} dims, got [${pads.join(', ')}]`,
     );
   }
+  if (pads.some((p) => !Number.isInteger(p))) throw new TensorError('pad', 'pads must be integers');
+  if (mode === 'constant') return padConstant(x, pads, value);
+  const k = pads.length / 2;
+  if (k < 1 || k > 3 || (x.ndim !== k + 1 && x.ndim !== k + 2)) {
+    throw new TensorError(
+      'pad',
+      `${mode} padding of the last ${k} dims ([${pads.join(', ')}]) needs a ${k + 1}-d or ${k + 2}-d input, got ${fmtShape(x.shape)}; only the last 1, 2 or 3 dims can be padded this way`,
+    );
+  }
+  if (value !== 0) throw new TensorError('pad', `${mode} padding takes no value, got value ${value}`);
   let y = x;
-  // Crop first (negative pads), then embed into a larger zero tensor.
+  for (let i = 0; i < k; i++) {
+    const d = x.ndim - 1 - i;
+    const index = padIndex(mode, x.shape, d, pads[2 * i], pads[2 * i + 1]);
+    if (index !== null) y = indexSelect(y, d, index);
+  }
+  return y;
+}
+
+/**
+ * For one dim of a reflect/replicate/circular pad: the input entry each output entry copies (null when the
+ * pads are zero). Reflect and replicate map output j to input j - before, mirrored or clamped into range, as
+ * PyTorch's kernels do; circular crops first, then wraps around what is left, as PyTorch's `_pad_circular`.
+ */
+function padIndex(mode: PadMode, shape: readonly number[], d: number, before: number, after: number): Tensor | null {
+  if (before === 0 && after === 0) return null;
+  const n = shape[d];
+  const rule = `pads (${before}, ${after}) for dim ${d} of size ${n} of input ${fmtShape(shape)}`;
+  if (mode === 'reflect' && (before >= n || after >= n)) {
+    throw new TensorError('pad', `reflect padding must be smaller than the padded dim: ${rule}`);
+  }
+  const len = n + before + after;
+  const kept = n - Math.max(0, -before) - Math.max(0, -after); // circular: the cropped length
+  if (len < 1 || kept < 1) throw new TensorError('pad', `${mode} padding would leave dim ${d} empty: ${rule}`);
+  // PyTorch refuses to wrap around more than once (its copies would overlap); so do we.
+  if (mode === 'circular' && (before > kept || after > kept)) {
+    const what = kept < n ? `the ${kept} entries left after cropping` : 'the padded dim';
+    throw new TensorError('pad', `circular padding must be at most ${what} (it wraps around once): ${rule}`);
+  }
+  const index = new Int32Array(len);
+  for (let j = 0; j < len; j++) {
+    let src = j - before;
+    if (mode === 'replicate') src = Math.min(n - 1, Math.max(0, src));
+    else if (mode === 'reflect') {
+      if (src < 0) src = -src;
+      else if (src > n - 1) src = 2 * (n - 1) - src;
+    } else {
+      const k = j - Math.max(0, before); // position within the cropped dim
+      src = Math.max(0, -before) + (((k % kept) + kept) % kept);
+    }
+    index[j] = src;
+  }
+  return new Tensor(index, [len], 'int32');
+}
+
+/** `'constant'` mode: crop (negative pads), then embed into a tensor of `value`. */
+function padConstant(x: Tensor, pads: readonly number[], value: number): Tensor {
+  let y = x;
   const starts = x.shape.map(() => 0);
   const shape = x.shape.slice();
   for (let i = 0; i < pads.length / 2; i++) {
     const d = x.ndim - 1 - i;
     const before = pads[2 * i];
     const after = pads[2 * i + 1];
-    if (!Number.isInteger(before) || !Number.isInteger(after)) throw new TensorError('pad', 'pads must be integers');
     if (before < 0) y = slice(y, d, -before);
     if (after < 0) y = slice(y, d, 0, y.shape[d] + after);
     starts[d] = Math.max(0, before);

@@ -97,3 +97,44 @@ export function maxPoolIndices(x: TypedArray, d: UnfoldDesc, out: Int32Array): v
     }
   }
 }
+
+/**
+ * For every `(plane, i, j)`: the flat index in its plane of the maximum of the adaptive window rows
+ * `⌊i·h/outH⌋ .. ⌈(i+1)·h/outH⌉`, columns likewise (end exclusive), keeping the first maximum in row-major
+ * order and letting a NaN win, exactly like PyTorch's CPU `adaptive_max_pool2d`.
+ */
+export function adaptiveMaxPoolIndices(
+  x: TypedArray,
+  planes: number,
+  h: number,
+  w: number,
+  outH: number,
+  outW: number,
+  out: Int32Array,
+): void {
+  let o = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * h * w;
+    for (let i = 0; i < outH; i++) {
+      const h0 = Math.floor((i * h) / outH);
+      const h1 = Math.ceil(((i + 1) * h) / outH);
+      for (let j = 0; j < outW; j++, o++) {
+        const w0 = Math.floor((j * w) / outW);
+        const w1 = Math.ceil(((j + 1) * w) / outW);
+        let best = h0 * w + w0;
+        let max = Number.NEGATIVE_INFINITY;
+        for (let r = h0; r < h1; r++) {
+          const row = base + r * w;
+          for (let c = w0; c < w1; c++) {
+            const v = x[row + c];
+            if (v > max || v !== v) {
+              max = v;
+              best = r * w + c;
+            }
+          }
+        }
+        out[o] = best;
+      }
+    }
+  }
+}

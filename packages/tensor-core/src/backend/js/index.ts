@@ -1,6 +1,6 @@
 import { allocArray } from '../../dtype';
 import type { Backend } from '../backend';
-import { fold, maxPoolIndices, unfold } from './conv';
+import { adaptiveMaxPoolIndices, fold, maxPoolIndices, unfold } from './conv';
 import { copy } from './copy';
 import { binary, cast, unary, where } from './elementwise';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
@@ -29,4 +29,5 @@ export const jsBackend: Backend = {
   unfold,
   fold,
   maxPoolIndices,
+  adaptiveMaxPoolIndices,
 };
