@@ -57,6 +57,7 @@ export {
   InstanceNorm2d,
   InstanceNormBase,
   LayerNorm,
+  NormBase,
 } from './normalization';
 export {
   AdaptiveAvgPool1d,

@@ -106,23 +106,16 @@ export interface BatchNormOptions {
 }
 
 /**
- * What {@link BatchNorm1d} and {@link BatchNorm2d} share (PyTorch's `_BatchNorm`): per-channel
- * normalisation `y = (x - mean) / √(var + eps) · weight + bias` over every dim but the channel dim 1.
- *
- * In training mode, `mean` and `var` are the batch's (biased variance) and the running statistics are
- * updated: `running = (1 - momentum) · running + momentum · batch` with the unbiased batch variance, and
- * `num_batches_tracked` counts the batches. In evaluation mode the running statistics are used.
- *
- * Parameters: `weight` (ones), `bias` (zeros), each `(numFeatures)`, unless `affine: false`. Buffers:
- * `running_mean` (zeros), `running_var` (ones), `num_batches_tracked` (0, int32 in memory but saved as
- * int64 like PyTorch's), unless `trackRunningStats: false`. The field names are PyTorch's state-dict keys.
+ * What batch and instance normalisation share (PyTorch's `_NormBase`): `numFeatures` channels, `eps`, the
+ * optional affine `weight`/`bias` and the optional running statistics, with PyTorch's field (state-dict)
+ * names in PyTorch's order.
  */
-export abstract class BatchNormBase extends Module<[Tensor], Tensor> {
+export abstract class NormBase extends Module<[Tensor], Tensor> {
   /** Number of channels C. */
   readonly numFeatures: number;
   /** Added to the variance. */
   readonly eps: number;
-  /** Weight of a new batch in the running statistics; null for a cumulative average. */
+  /** Weight of a new batch in the running statistics; null (BatchNorm only) for a cumulative average. */
   momentum: number | null;
   /** Whether there are learned `weight` and `bias`. */
   readonly affine: boolean;
@@ -136,14 +129,19 @@ export abstract class BatchNormBase extends Module<[Tensor], Tensor> {
   running_mean: Buffer | null;
   /** Running (unbiased) variance `(C)`, or null. */
   running_var: Buffer | null;
-  /** Number of training batches seen (a 0-d int32 tensor), or null. */
+  /** Number of training batches seen (a 0-d int32 tensor, saved as int64), or null. */
   num_batches_tracked: Buffer | null;
 
   /**
    * @param numFeatures - the number of channels C
    * @param options - `eps`, `momentum`, `affine`, `trackRunningStats`, `dtype`
+   * @param defaults - `affine` and `trackRunningStats` when the options leave them out
    */
-  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+  constructor(
+    numFeatures: number,
+    options: BatchNormOptions,
+    defaults: { affine: boolean; trackRunningStats: boolean },
+  ) {
     super();
     const name = this.constructor.name;
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
@@ -152,8 +150,8 @@ export abstract class BatchNormBase extends Module<[Tensor], Tensor> {
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.affine = options.affine ?? defaults.affine;
+    this.trackRunningStats = options.trackRunningStats ?? defaults.trackRunningStats;
     const dtype = options.dtype ?? 'float32';
     this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
     this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
@@ -185,6 +183,32 @@ export abstract class BatchNormBase extends Module<[Tensor], Tensor> {
     if (this.bias !== null) init.zeros_(this.bias);
   }
 
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, track_running_stats=${this.trackRunningStats}`;
+  }
+}
+
+/**
+ * What {@link BatchNorm1d} and {@link BatchNorm2d} share (PyTorch's `_BatchNorm`): per-channel
+ * normalisation `y = (x - mean) / √(var + eps) · weight + bias` over every dim but the channel dim 1.
+ *
+ * In training mode, `mean` and `var` are the batch's (biased variance) and the running statistics are
+ * updated: `running = (1 - momentum) · running + momentum · batch` with the unbiased batch variance, and
+ * `num_batches_tracked` counts the batches. In evaluation mode the running statistics are used.
+ *
+ * Parameters: `weight` (ones), `bias` (zeros), each `(numFeatures)`, unless `affine: false`. Buffers:
+ * `running_mean` (zeros), `running_var` (ones), `num_batches_tracked` (0, int32 in memory but saved as
+ * int64 like PyTorch's), unless `trackRunningStats: false`. The field names are PyTorch's state-dict keys.
+ */
+export abstract class BatchNormBase extends NormBase {
+  /**
+   * @param numFeatures - the number of channels C
+   * @param options - `eps`, `momentum`, `affine`, `trackRunningStats`, `dtype`
+   */
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super(numFeatures, options, { affine: true, trackRunningStats: true });
+  }
+
   /** Throws unless `x` has a rank this layer accepts. */
   protected abstract checkInputDim(x: Tensor): void;
 
@@ -200,10 +224,6 @@ export abstract class BatchNormBase extends Module<[Tensor], Tensor> {
     }
     const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
     return F.batchNorm(x, this.running_mean, this.running_var, this.weight, this.bias, useBatchStats, factor, this.eps);
-  }
-
-  override extraRepr(): string {
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, track_running_stats=${this.trackRunningStats}`;
   }
 }
 
@@ -377,27 +397,9 @@ export interface InstanceNormOptions {
  * `running_mean` (zeros), `running_var` (ones), `num_batches_tracked` (0, saved as int64), only with
  * `trackRunningStats: true`. Unbatched inputs (without N) are normalised as a batch of one.
  */
-export abstract class InstanceNormBase extends Module<[Tensor], Tensor> {
-  /** Number of channels C. */
-  readonly numFeatures: number;
-  /** Added to the variance. */
-  readonly eps: number;
+export abstract class InstanceNormBase extends NormBase {
   /** Weight of a new batch in the running statistics. */
-  momentum: number;
-  /** Whether there are learned `weight` and `bias`. */
-  readonly affine: boolean;
-  /** Whether running statistics are kept. */
-  readonly trackRunningStats: boolean;
-  /** Scale `(C)`, or null. */
-  weight: Parameter | null;
-  /** Shift `(C)`, or null. */
-  bias: Parameter | null;
-  /** Running mean `(C)`, or null. */
-  running_mean: Buffer | null;
-  /** Running (unbiased) variance `(C)`, or null. */
-  running_var: Buffer | null;
-  /** PyTorch's batch counter, kept for the state dict (InstanceNorm does not count), or null. */
-  num_batches_tracked: Buffer | null;
+  declare momentum: number;
 
   /** The number of spatial dims of a batched input (1 for InstanceNorm1d, 2 for InstanceNorm2d). */
   protected abstract readonly spatialDims: number;
@@ -407,45 +409,7 @@ export abstract class InstanceNormBase extends Module<[Tensor], Tensor> {
    * @param options - `eps`, `momentum`, `affine`, `trackRunningStats`, `dtype`
    */
   constructor(numFeatures: number, options: InstanceNormOptions = {}) {
-    super();
-    const name = this.constructor.name;
-    if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
-      throw new TensorError(name, `numFeatures must be a positive integer, got ${numFeatures}`);
-    }
-    this.numFeatures = numFeatures;
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
-    this.affine = options.affine ?? false;
-    this.trackRunningStats = options.trackRunningStats ?? false;
-    const dtype = options.dtype ?? 'float32';
-    this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
-    this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
-    if (this.trackRunningStats) {
-      this.running_mean = new Buffer(zeros([numFeatures], { dtype }));
-      this.running_var = new Buffer(ones([numFeatures], { dtype }));
-      this.num_batches_tracked = new Buffer(tensor(0, { dtype: 'int32' }), { safetensorsDtype: 'I64' });
-    } else {
-      this.running_mean = null;
-      this.running_var = null;
-      this.num_batches_tracked = null;
-    }
-    this.resetParameters();
-  }
-
-  /** Resets `running_mean` to zeros, `running_var` to ones and `num_batches_tracked` to 0. */
-  resetRunningStats(): void {
-    noGrad(() => {
-      this.running_mean?.zero_();
-      this.running_var?.fill_(1);
-      this.num_batches_tracked?.zero_();
-    });
-  }
-
-  /** Resets the running statistics, `weight` to ones and `bias` to zeros. */
-  resetParameters(): void {
-    this.resetRunningStats();
-    if (this.weight !== null) init.ones_(this.weight);
-    if (this.bias !== null) init.zeros_(this.bias);
+    super(numFeatures, options, { affine: false, trackRunningStats: false });
   }
 
   /** Normalises `x` `(N, C, *)` or unbatched `(C, *)` per instance and channel; see the class description. */
@@ -476,10 +440,6 @@ export abstract class InstanceNormBase extends Module<[Tensor], Tensor> {
       this.eps,
     );
     return batched ? y : y.squeeze(0);
-  }
-
-  override extraRepr(): string {
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, track_running_stats=${this.trackRunningStats}`;
   }
 }
 
