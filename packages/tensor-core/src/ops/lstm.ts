@@ -21,7 +21,7 @@ function half(out: Tensor, k: number): Tensor {
  * ```
  *
  * It computes what `gates.chunk(4, 1)` followed by three sigmoids, two tanh, three products and a sum would,
- * with two tensors per step instead of about thirteen (and a handful instead of about thirty in the backward
+ * with four tensors per step instead of about thirteen (and six instead of about thirty in the backward
  * pass). Gradients of every order flow to `gates` and `c`.
  *
  * @param gates - `(B, 4·H)` pre-activations, blocks `[z_i | z_f | z_g | z_o]` along dim 1.
