@@ -142,11 +142,9 @@ export function rnnCell(
  * `c` null means zeros. Returns `[h', c']`, each `(B, H)`.
  */
 export function lstmPointwise(gates: Tensor, c: Tensor | null): LSTMState {
-  const [zi, zf, zg, zo] = gates.chunk(4, 1); // (B, 4H) → 4 × (B, H)
-  let c2 = zi.sigmoid().mul(zg.tanh());
-  if (c !== null) c2 = zf.sigmoid().mul(c).add(c2);
-  const h2 = zo.sigmoid().mul(c2.tanh());
-  return [h2, c2];
+  // One fused kernel (tensor-core's fusedLstmCell) instead of chunk + 5 activations + 4 products/sums: the
+  // composed form allocated ~13 tensors forward and ~30 backward per step.
+  return nn.functional.fusedLstmCell(gates, c); // (B, 4H), (B, H) → 2 × (B, H)
 }
 
 /**

@@ -409,3 +409,24 @@ group('padding modes, interpolation and adaptive pooling', {
   adaptiveMaxPool2d: { fn: (x) => C.adaptiveMaxPool2d(x, [3, 4]), inputs: [distinct(1, 2, 7, 5)] },
   adaptiveMaxPool2dUp: { fn: (x) => C.adaptiveMaxPool2d(x, [5, 2]).square(), inputs: [distinct(2, 3, 4)] },
 });
+
+// Appended last so that the cases above keep drawing the same random inputs from `gen`.
+/** Both outputs of the fused LSTM cell in one tensor, `c'` scaled so that a mix-up of the two would show. */
+const lstmBoth = (gates: Tensor, c: Tensor | null) => {
+  const [h2, c2] = nn.functional.fusedLstmCell(gates, c);
+  return cat([h2, c2.mul(1.3)], 1);
+};
+group('fused LSTM cell', {
+  fusedLstmCell: { fn: lstmBoth, inputs: [r(3, 8).mul(1.5), r(3, 2)] },
+  fusedLstmCellNoState: { fn: (z) => lstmBoth(z, null), inputs: [r(2, 12).mul(1.5)] },
+  fusedLstmCellHOnly: { fn: (z, c) => nn.functional.fusedLstmCell(z, c)[0], inputs: [r(2, 8), r(2, 2)] },
+  // Two steps, the second fed the first's state: gradients from both steps meet in the first.
+  fusedLstmCellTwoSteps: {
+    fn: (z1, z2, c) => {
+      const [h1, c1] = nn.functional.fusedLstmCell(z1, c);
+      const [h2, c2] = nn.functional.fusedLstmCell(z2.add(cat([h1, h1, h1, h1], 1)), c1);
+      return cat([h1, h2, c2], 1);
+    },
+    inputs: [r(2, 12), r(2, 12), r(2, 3)],
+  },
+});

@@ -4,6 +4,7 @@ import type { DType } from '../dtype';
 import { fmtShape, TensorError } from '../errors';
 import { broadcastShapes, broadcastStrides, checkAllocation, shapeSize, shapesEqual, stridesOf } from '../shape';
 import { Tensor } from '../tensor';
+import { isGradEnabled } from './mode';
 import type { Primitive, PrimitiveParams, UnfoldParams } from './primitives';
 
 type Forward = { [P in Primitive]: (inputs: Tensor[], params: PrimitiveParams[P]) => Tensor };
@@ -340,6 +341,21 @@ export const forward: Forward = {
     const g = unfoldGeometry('fold', shape, p);
     const out = empty(shape, cols.dtype);
     getBackend().fold(cols.data, g, out.data);
+    return out;
+  },
+  lstmCell([gates, c], params) {
+    const [batch, hidden] = c.shape;
+    const out = empty([2, batch, hidden], gates.dtype);
+    // Saved only when apply() will record the call (the same test), so inference allocates no more.
+    const record = isGradEnabled() && (gates.requiresGrad || c.requiresGrad);
+    params.saved = record ? empty([batch, 5 * hidden], gates.dtype) : null;
+    getBackend().lstmCell(gates.data, c.data, out.data, params.saved?.data ?? null, batch, hidden);
+    return out;
+  },
+  lstmCellBackward([g, , c, saved]) {
+    const [batch, hidden] = c.shape;
+    const out = empty([batch, 5 * hidden], c.dtype);
+    getBackend().lstmCellBackward(g.data, c.data, saved.data, out.data, batch, hidden);
     return out;
   },
 };

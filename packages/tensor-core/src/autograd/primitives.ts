@@ -1,4 +1,5 @@
 import type { DType } from '../dtype';
+import type { Tensor } from '../tensor';
 
 /**
  * The differentiable primitives: every op that records itself on the autograd tape is one of these, and
@@ -68,6 +69,20 @@ export interface PrimitiveParams {
   // Images: im2col and its adjoint; convolutions and pooling are built on these.
   unfold: UnfoldParams;
   fold: UnfoldParams & { outputSize: [number, number] };
+  // Fused LSTM step. Composed from chunk, sigmoid, tanh, mul and add it made ~13 tensors forward and ~30
+  // backward per step; the bench's lstm-step spent a fifth of its time allocating them (see the changeset).
+  /**
+   * (gates (B, 4H), c (B, H)) → (2, B, H) holding h' then c'; see `fusedLstmCell`. When the call is
+   * recorded, the forward pass sets `saved` to the activations `[i | f | g | o | tanh c']` `(B, 5H)`, the
+   * gradient's saved tensors (PyTorch's `ctx.save_for_backward`), so the backward kernel need not
+   * recompute five transcendental functions per entry.
+   */
+  lstmCell: { saved: Tensor | null };
+  /**
+   * (g (2, B, H), gates, c, saved) → (B, 5H), row b `[dz_i | dz_f | dz_g | dz_o | dc]`: lstmCell's gradient.
+   * `saved` is lstmCell's (a constant that gets no gradient); gates are inputs for the second derivative.
+   */
+  lstmCellBackward: null;
 }
 
 /** Geometry shared by unfold and fold. */

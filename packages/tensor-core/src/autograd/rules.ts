@@ -46,6 +46,76 @@ function extremumRule(g: Tensor, node: Node<'max'> | Node<'min'>): (Tensor | nul
   return [E.div(E.mul(keepDims(g, x.shape, axes, keepdim), m), count)];
 }
 
+/** Columns `start .. start + width` of a 2-D `x`. */
+function cols(x: Tensor, start: number, width: number): Tensor {
+  return apply('slice', [x], { starts: [0, start], steps: [1, 1], shape: [x.shape[0], width] });
+}
+
+/** Entry `k` of the leading dim of a `(2, B, H)` tensor, as `(B, H)`. */
+function half(x: Tensor, k: number): Tensor {
+  const [, b, h] = x.shape;
+  const s = apply('slice', [x], { starts: [k, 0, 0], steps: [1, 1, 1], shape: [1, b, h] });
+  return apply('reshape', [s], { shape: [b, h] });
+}
+
+/**
+ * The gradient of lstmCellBackward, i.e. the second derivative of the LSTM cell, in composed ops (so it is
+ * itself differentiable). In the forward pass, with `i, f, o = σ(z_·)`, `u = tanh(z_g)`, `t = tanh(c')`,
+ * `c' = f·c + i·u`, the backward kernel computed from `(dh, dc')` the total `d = dc' + dh·o·(1-t²)` and
+ * `[d·u·i(1-i), d·c·f(1-f), d·i·(1-u²), dh·t·o(1-o), d·f]`. Paired with the upstream gradient
+ * `G = [Gi, Gf, Gg, Go, Gc]` that is `L = A·d + Go·dh·t·o(1-o)` with `A = Gi·u·i(1-i) + Gf·c·f(1-f) +
+ * Gg·i(1-u²) + Gc·f`; each input's gradient below is ∂L/∂input, with `P = ∂L/∂c'` collecting the paths
+ * through `t`.
+ */
+function lstmCellBackwardRule(G: Tensor, n: Node<'lstmCellBackward'>): (Tensor | null)[] {
+  const [gIn, gatesIn, cIn] = n.inputs;
+  const gates = n.input(1);
+  const c = n.input(2);
+  const grad = n.input(0);
+  const h = c.shape[1];
+  const i = E.sigmoid(cols(gates, 0, h));
+  const f = E.sigmoid(cols(gates, h, h));
+  const u = E.tanh(cols(gates, 2 * h, h));
+  const o = E.sigmoid(cols(gates, 3 * h, h));
+  const t = E.tanh(E.add(E.mul(f, c), E.mul(i, u)));
+  const dh = half(grad, 0);
+  const [Gi, Gf, Gg, Go, Gc] = [0, 1, 2, 3, 4].map((k) => cols(G, k * h, h));
+  const si = E.mul(i, E.sub(1, i)); // σ' = σ(1-σ)
+  const sf = E.mul(f, E.sub(1, f));
+  const so = E.mul(o, E.sub(1, o));
+  const su = E.sub(1, E.mul(u, u)); // tanh' = 1 - tanh²
+  const st = E.sub(1, E.mul(t, t));
+  const d = E.add(half(grad, 1), E.mul(E.mul(dh, o), st));
+  const A = E.add(
+    E.add(E.mul(E.mul(Gi, u), si), E.mul(E.mul(Gf, c), sf)),
+    E.add(E.mul(E.mul(Gg, i), su), E.mul(Gc, f)),
+  );
+  // ∂L/∂t = -2·A·dh·o·t + Go·dh·o(1-o), and t = tanh(c')
+  const P = E.mul(E.mul(dh, E.sub(E.mul(Go, so), E.mul(E.mul(A, o), E.mul(t, 2)))), st);
+  let dGrad: Tensor | null = null;
+  if (gIn.requiresGrad) {
+    const ddh = E.add(E.mul(E.mul(A, o), st), E.mul(E.mul(Go, t), so));
+    dGrad = apply(
+      'cat',
+      [apply('reshape', [ddh], { shape: [1, ...ddh.shape] }), apply('reshape', [A], { shape: [1, ...A.shape] })],
+      { axis: 0 },
+    );
+  }
+  let dGates: Tensor | null = null;
+  if (gatesIn.requiresGrad) {
+    const dzi = E.mul(
+      E.add(E.mul(d, E.add(E.mul(E.mul(Gi, u), E.sub(1, E.mul(i, 2))), E.mul(Gg, su))), E.mul(P, u)),
+      si,
+    );
+    const dzf = E.mul(E.add(E.mul(d, E.add(E.mul(E.mul(Gf, c), E.sub(1, E.mul(f, 2))), Gc)), E.mul(P, c)), sf);
+    const dzg = E.mul(E.add(E.mul(d, E.sub(E.mul(Gi, si), E.mul(E.mul(Gg, i), E.mul(u, 2)))), E.mul(P, i)), su);
+    const dzo = E.mul(E.add(E.mul(E.mul(A, dh), st), E.mul(E.mul(E.mul(Go, dh), t), E.sub(1, E.mul(o, 2)))), so);
+    dGates = apply('cat', [dzi, dzf, dzg, dzo], { axis: 1 });
+  }
+  const dc = cIn.requiresGrad ? E.add(E.mul(E.mul(d, Gf), sf), E.mul(P, f)) : null;
+  return [dGrad, dGates, dc, null];
+}
+
 /** The gradient table: one rule per primitive, enforced by the type. */
 export const rules: { [P in Primitive]: Rule<P> } = {
   // d(-x) = -dy
@@ -225,4 +295,14 @@ export const rules: { [P in Primitive]: Rule<P> } = {
     const { outputSize: _, ...p } = n.params;
     return [apply('unfold', [g], { ...p, padValue: 0 })];
   },
+  // One kernel gives [dz_i | dz_f | dz_g | dz_o | dc] per row; the columns are split back into the two inputs.
+  lstmCell: (g, n) => {
+    const [gatesIn, cIn] = n.inputs;
+    const h = cIn.shape[1];
+    const gates = n.input(0);
+    const saved = n.params.saved as Tensor; // set by the forward pass whenever it is recorded
+    const both = apply('lstmCellBackward', [E.cast(g, gates.dtype), gates, n.input(1), saved], null); // (B, 5H)
+    return [gatesIn.requiresGrad ? cols(both, 0, 4 * h) : null, cIn.requiresGrad ? cols(both, 4 * h, h) : null];
+  },
+  lstmCellBackward: lstmCellBackwardRule,
 };

@@ -387,4 +387,50 @@ describe.each(backends.map((b) => [b.name, b] as const))('backend %s', (_name, b
       { numRuns: 100 },
     );
   });
+
+  it('lstmCell and lstmCellBackward match the pointwise LSTM step and its chain rule, written out', () => {
+    const sig = (v: number) => 1 / (1 + Math.exp(-v));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 9 }), fc.nat(), (batch, hidden, seed) => {
+        const bh = batch * hidden;
+        const gates = randArray(4 * bh, seed, true);
+        const c = randArray(bh, seed + 1, true);
+        const grad = randArray(2 * bh, seed + 2, true);
+        const out = new Float64Array(2 * bh);
+        const saved = new Float64Array(5 * bh);
+        be.lstmCell(gates, c, out, saved, batch, hidden);
+        const noSave = new Float64Array(2 * bh);
+        be.lstmCell(gates, c, noSave, null, batch, hidden);
+        const dOut = new Float64Array(5 * bh);
+        be.lstmCellBackward(grad, c, saved, dOut, batch, hidden);
+        for (let b = 0; b < batch; b++) {
+          for (let j = 0; j < hidden; j++) {
+            const z = (k: number) => gates[b * 4 * hidden + k * hidden + j];
+            const [i, f, g, o] = [sig(z(0)), sig(z(1)), Math.tanh(z(2)), sig(z(3))];
+            const c2 = f * c[b * hidden + j] + i * g;
+            const h2 = o * Math.tanh(c2);
+            expect(out[b * hidden + j]).toBeCloseTo(h2, 12);
+            expect(out[bh + b * hidden + j]).toBeCloseTo(c2, 12);
+            expect(noSave[b * hidden + j]).toBe(out[b * hidden + j]);
+            // The chain rule one factor at a time, as the composed ops' rules would apply it.
+            const dh = grad[b * hidden + j];
+            const dc2 = grad[bh + b * hidden + j] + dh * o * (1 - Math.tanh(c2) ** 2);
+            const want = [
+              dc2 * g * sig(z(0)) * (1 - sig(z(0))),
+              dc2 * c[b * hidden + j] * f * (1 - f),
+              dc2 * i * (1 - g * g),
+              dh * Math.tanh(c2) * o * (1 - o),
+              dc2 * f,
+            ];
+            for (let k = 0; k < 5; k++) expect(dOut[b * 5 * hidden + k * hidden + j]).toBeCloseTo(want[k], 12);
+          }
+        }
+      }),
+      { numRuns: 50 },
+    );
+    // Saturated gates: e^-v overflows to ∞ and σ must give 0, not NaN.
+    const out = new Float32Array(2);
+    be.lstmCell(Float32Array.from([-1000, -1000, 1000, 1000]), Float32Array.from([5]), out, null, 1, 1);
+    expect(Array.from(out)).toEqual([0, 0]);
+  });
 });

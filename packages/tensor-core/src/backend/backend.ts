@@ -133,6 +133,33 @@ export interface Backend {
     outW: number,
     out: Int32Array,
   ): void;
+  /**
+   * The pointwise part of an LSTM step (PyTorch's gate order): row `b` of `gates` `(B, 4H)` is
+   * `[z_i | z_f | z_g | z_o]`; with `i, f, o = σ(z_·)`, `g = tanh(z_g)`, `c' = f·c + i·g` and
+   * `h' = o·tanh(c')`, `out` `(2, B, H)` gets `h'` in its first `B·H` entries and `c'` in the rest. Unless
+   * `saved` is null, its row `b` of `5H` gets `[i | f | g | o | tanh c']` for {@link Backend.lstmCellBackward}.
+   */
+  lstmCell(
+    gates: TypedArray,
+    c: TypedArray,
+    out: TypedArray,
+    saved: TypedArray | null,
+    batch: number,
+    hidden: number,
+  ): void;
+  /**
+   * The vector-Jacobian product of {@link Backend.lstmCell}: given `grad` `(2, B, H)` (`dh'` then `dc'`), the
+   * cell state `c` and what the forward kernel `saved`, row `b` of `out` `(B, 5H)` gets
+   * `[dz_i | dz_f | dz_g | dz_o | dc]`.
+   */
+  lstmCellBackward(
+    grad: TypedArray,
+    c: TypedArray,
+    saved: TypedArray,
+    out: TypedArray,
+    batch: number,
+    hidden: number,
+  ): void;
 }
 
 /** Element-wise unary kernels. */

@@ -53,6 +53,7 @@ export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from '../op
 export { embedding } from '../ops/indexing';
 export type { InterpolateMode, InterpolateOptions } from '../ops/interpolate';
 export { interpolate } from '../ops/interpolate';
+export { fusedLstmCell } from '../ops/lstm';
 export { logSoftmax, softmax } from '../ops/reduce';
 export type { PadMode, PadOptions } from '../ops/shape';
 export { pad } from '../ops/shape';

@@ -4,6 +4,7 @@ import { adaptiveMaxPoolIndices, fold, maxPoolIndices, unfold } from './conv';
 import { copy } from './copy';
 import { binary, cast, unary, where } from './elementwise';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
+import { lstmCell, lstmCellBackward } from './lstm';
 import { matmul } from './matmul';
 import { argReduce, cumsum, reduce } from './reduce';
 import { argsort } from './sort';
@@ -30,4 +31,6 @@ export const jsBackend: Backend = {
   fold,
   maxPoolIndices,
   adaptiveMaxPoolIndices,
+  lstmCell,
+  lstmCellBackward,
 };
