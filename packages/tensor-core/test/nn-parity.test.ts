@@ -90,6 +90,12 @@ function build(config: CaseConfig): AnyModule {
     ConvTranspose2d: () => new nn.ConvTranspose2d(n(0), n(1), a[2] as nn.functional.Pair, o),
     MaxPool2d: () => new nn.MaxPool2d(a[0] as nn.functional.Pair, o),
     AvgPool2d: () => new nn.AvgPool2d(a[0] as nn.functional.Pair, o),
+    AdaptiveAvgPool2d: () => new nn.AdaptiveAvgPool2d(a[0] as number | [number, number]),
+    AdaptiveMaxPool2d: () => new nn.AdaptiveMaxPool2d(a[0] as number | [number, number]),
+    AdaptiveAvgPool1d: () => new nn.AdaptiveAvgPool1d(n(0)),
+    Upsample: () => new nn.Upsample(o),
+    UpsamplingNearest2d: () => new nn.UpsamplingNearest2d(o),
+    UpsamplingBilinear2d: () => new nn.UpsamplingBilinear2d(o),
     MLP: () => new nn.Sequential(new nn.Linear(4, 8), new nn.Tanh(), new nn.Linear(8, 2)),
     CNN: () =>
       new nn.Sequential(
@@ -116,6 +122,8 @@ describe('nn modules match PyTorch', () => {
     const families = ['Linear', 'Bilinear', 'Conv1d', 'Conv2d', 'ConvTranspose2d', 'MaxPool2d', 'AvgPool2d'];
     families.push('Embedding', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'GELU', 'MLP', 'CNN');
     families.push('GroupNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'Dropout1d', 'Dropout2d');
+    families.push('Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d');
+    families.push('AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d');
     for (const t of families) {
       expect(types.has(t)).toBe(true);
     }
