@@ -93,6 +93,7 @@ function build(config: CaseConfig): AnyModule {
     AdaptiveAvgPool2d: () => new nn.AdaptiveAvgPool2d(a[0] as number | [number, number]),
     AdaptiveMaxPool2d: () => new nn.AdaptiveMaxPool2d(a[0] as number | [number, number]),
     AdaptiveAvgPool1d: () => new nn.AdaptiveAvgPool1d(n(0)),
+    MaxUnpool2d: () => new nn.MaxUnpool2d(a[0] as nn.functional.Pair, o),
     Upsample: () => new nn.Upsample(o),
     UpsamplingNearest2d: () => new nn.UpsamplingNearest2d(o),
     UpsamplingBilinear2d: () => new nn.UpsamplingBilinear2d(o),
@@ -123,7 +124,7 @@ describe('nn modules match PyTorch', () => {
     families.push('Embedding', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'GELU', 'MLP', 'CNN');
     families.push('GroupNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'Dropout1d', 'Dropout2d');
     families.push('Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d');
-    families.push('AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d');
+    families.push('AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d', 'MaxUnpool2d');
     for (const t of families) {
       expect(types.has(t)).toBe(true);
     }
