@@ -99,6 +99,25 @@ async function examplesReady(page: Page) {
 
 const numberIn = async (page: Page, selector: string) => Number(await page.locator(selector).textContent());
 
+/**
+ * Presses Start on the page's training example and times, in the page, how long until the first step is on
+ * screen; returns that latency (ms) and the first loss shown.
+ */
+async function pressStartAndTimeFirstStep(page: Page): Promise<{ latency: number; firstLoss: number }> {
+  return page.evaluate(async () => {
+    const el = document.querySelector('[data-training-example]') as HTMLElement;
+    const summary = el.querySelector('[data-summary]') as HTMLElement;
+    const start = el.querySelector('[data-action="start"]') as HTMLButtonElement;
+    const t0 = performance.now();
+    start.click();
+    for (;;) {
+      const m = /^step \d+ · loss ([\d.]+)/.exec(summary.textContent ?? '');
+      if (m) return { latency: performance.now() - t0, firstLoss: Number(m[1]) };
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+  });
+}
+
 describe.skipIf(skip)('the built docs site in Chromium', () => {
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`CI=true but there is no Chromium at ${CHROMIUM}: .ci/run installs it`);
@@ -246,19 +265,7 @@ describe.skipIf(skip)('the built docs site in Chromium', () => {
     await root.scrollIntoViewIfNeeded();
     await expect.poll(() => root.getAttribute('data-state'), { timeout: 30_000 }).toBe('idle');
 
-    // Press Start and time it, in the page, until the first step is on screen.
-    const { latency, firstLoss } = await page.evaluate(async () => {
-      const el = document.querySelector('[data-training-example]') as HTMLElement;
-      const summary = el.querySelector('[data-summary]') as HTMLElement;
-      const start = el.querySelector('[data-action="start"]') as HTMLButtonElement;
-      const t0 = performance.now();
-      start.click();
-      for (;;) {
-        const m = /^step \d+ · loss ([\d.]+)/.exec(summary.textContent ?? '');
-        if (m) return { latency: performance.now() - t0, firstLoss: Number(m[1]) };
-        await new Promise((r) => requestAnimationFrame(r));
-      }
-    });
+    const { latency, firstLoss } = await pressStartAndTimeFirstStep(page);
     console.log(`docs budget: the training demo showed its first step ${latency.toFixed(0)} ms after Start`);
     expect(latency).toBeLessThan(START_BUDGET_MS);
 
@@ -448,18 +455,7 @@ describe.skipIf(skip)('the built docs site in Chromium', () => {
     // Setup fetches and decompresses the 4.4 MB data set before the controls enable.
     await expect.poll(() => root.getAttribute('data-state'), { timeout: 60_000 }).toBe('idle');
 
-    const { latency, firstLoss } = await page.evaluate(async () => {
-      const el = document.querySelector('[data-training-example]') as HTMLElement;
-      const summary = el.querySelector('[data-summary]') as HTMLElement;
-      const start = el.querySelector('[data-action="start"]') as HTMLButtonElement;
-      const t0 = performance.now();
-      start.click();
-      for (;;) {
-        const m = /^step \d+ · loss ([\d.]+)/.exec(summary.textContent ?? '');
-        if (m) return { latency: performance.now() - t0, firstLoss: Number(m[1]) };
-        await new Promise((r) => requestAnimationFrame(r));
-      }
-    });
+    const { latency, firstLoss } = await pressStartAndTimeFirstStep(page);
     console.log(`docs budget: the CNN showed its first step ${latency.toFixed(0)} ms after Start`);
     expect(latency).toBeLessThan(START_BUDGET_MS);
 
